@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SEED := seeds/000_680bcb4019dc53cb.txt
+
+.PHONY: install dev run test lint typecheck pytest bench evaluate lock clean
+
+$(BIN)/claimx: requirements.lock pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.dev: $(BIN)/claimx requirements-dev.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
+	touch $@
+
+install: $(BIN)/claimx  ## .venv with claimx and its pinned dependencies
+
+dev: $(VENV)/.dev       ## install + test tools (pytest, ruff, mypy)
+
+run: install            ## print the seed article's claims
+	$(BIN)/claimx extract $(SEED)
+
+lint: dev
+	$(BIN)/ruff check claimx tests bench
+	$(BIN)/ruff format --check claimx tests bench
+
+typecheck: dev
+	$(BIN)/mypy
+
+pytest: dev
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest  ## ruff, mypy and the whole pytest suite
+
+bench: install          ## speed: claimx vs the bare base pipeline
+	$(BIN)/python bench/speed.py
+
+evaluate: install       ## dev-set figures (needs ../shared)
+	$(BIN)/python bench/dev_eval.py
+
+lock:                   ## re-pin dependencies with hashes (needs pip-tools)
+	pip-compile --generate-hashes --allow-unsafe --strip-extras -o requirements.lock requirements.in
+	pip-compile --generate-hashes --allow-unsafe --strip-extras -o requirements-dev.lock requirements-dev.in
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,510 @@
+"""Attribution: from a parsed ``Doc`` to claims (speaker, cue, content, target, stance).
+
+A claim starts at a cue (a verb from the cue lexicon, or "according to") outside
+quotation marks. Its speaker is the cue's subject, passive agent or "according to"
+object; participles ("…, arguing that …") inherit the speaker of the cue they hang on.
+Its content is the cue's complement clause, object or quoted words, widened to whole
+quotes. Quotes that no cue claims go to the speaker of the neighbouring sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from . import stance
+from .cues import CueLexicon, CueMatch
+from .quotes import Quote, find_quotes
+from .speakers import Resolver, Speaker
+from .types import Claim, Kind
+
+_CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd"}
+_ADDRESSEE_CUES = {"tell", "ask", "urge", "warn", "call on", "accuse", "blame", "praise"}
+_INHERITING_DEPS = {"advcl", "conj"}
+_RELATIVE = {"who", "that", "which"}
+_TARGET_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
+_OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "nsubjpass"}
+_WORD = re.compile(r"\w+")
+_MIN_QUOTE_WORDS = 4
+_GENERIC_SUBJECTS = {"one", "you"}
+JOINER = " … "
+
+
+@dataclass
+class Frame:
+    """A claim under construction: token-level facts before they become offsets."""
+
+    cue: CueMatch | None
+    subject: Token | None
+    speaker: Speaker | None
+    tokens: set[int]
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    inherited: bool = False
+    sent: int = 0
+    anchor: int = 0  # char offset used to order claims
+
+
+def find_claims(doc: Doc, lexicon: CueLexicon) -> list[Claim]:
+    """All attributed claims of ``doc`` in text order."""
+    text = doc.text
+    quotes = find_quotes(text)
+    resolver = Resolver(doc)
+    sents = list(doc.sents)
+    sent_of = {t.i: n for n, s in enumerate(sents) for t in s}
+    matches = [
+        m for t in doc if (m := lexicon.match(t)) is not None and _inside(t.idx, quotes) is None
+    ]
+    by_verb = {m.verb.i: m for m in matches}
+    frames: dict[int, Frame] = {}
+    # ancestors first, so that participles can inherit their head cue's speaker
+    for m in sorted(matches, key=lambda m: sum(1 for _ in m.verb.ancestors)):
+        frame = _frame(m, by_verb, frames, resolver)
+        if frame is not None:
+            frame.sent = sent_of[m.verb.i]
+            frames[m.verb.i] = frame
+    _merge_pronoun_participles(frames, doc)
+    _carve_nested(frames)
+    for frame in frames.values():
+        _trim_trailing_participle(frame, doc)
+        frame.spans = _to_spans(frame.tokens, doc)
+    _attach_quotes(frames, quotes, doc, sents)
+    claims = [
+        _claim(f, doc, resolver, quotes, sents)
+        for f in sorted(frames.values(), key=lambda f: f.anchor)
+        if f.spans
+    ]
+    claims += _orphan_quote_claims(list(frames.values()), quotes, doc, sents, sent_of, resolver)
+    claims.sort(key=lambda c: c.quote_spans[0])
+    return _dedupe(claims)
+
+
+# ---------------------------------------------------------------- speakers and content
+
+
+def _frame(
+    m: CueMatch, by_verb: dict[int, CueMatch], frames: dict[int, Frame], resolver: Resolver
+) -> Frame | None:
+    subject, parent = _subject(m, by_verb, frames)
+    cue_span = _cue_tokens(m)
+    tokens = _content_tokens(m, resolver.doc) - {t.i for t in cue_span}
+    if parent is not None:
+        head = frames[parent]
+        return Frame(m, head.subject, head.speaker, tokens, inherited=True, anchor=m.verb.idx)
+    if subject is None or subject.lower_ in _GENERIC_SUBJECTS:
+        return None
+    # a relative clause's speaker is its head noun, whose subtree holds the clause itself
+    tokens -= {t.i for t in subject.subtree} - {t.i for t in m.verb.subtree}
+    return Frame(m, subject, resolver.speakers(subject), tokens, anchor=m.verb.idx)
+
+
+def _subject(
+    m: CueMatch, by_verb: dict[int, CueMatch], frames: dict[int, Frame]
+) -> tuple[Token | None, int | None]:
+    """The speaker's head token, or the verb index of the cue whose speaker it inherits."""
+    verb = m.verb
+    if m.entry.lemma == "according":
+        objs = [c for c in (m.particle.children if m.particle else ()) if c.dep_ == "pobj"]
+        return (objs[0], None) if objs else (None, None)
+    passive = False
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return verb.head, None
+            return child, None
+        if child.dep_ == "nsubjpass":
+            passive = True
+    if passive:
+        for child in verb.children:
+            if child.dep_ == "agent":
+                objs = [c for c in child.children if c.dep_ == "pobj"]
+                return (objs[0], None) if objs else (None, None)
+        return None, None
+    if verb.dep_ not in _INHERITING_DEPS:
+        return None, None
+    for node in verb.ancestors:  # the cue this participle hangs on ...
+        if node.i in frames:
+            return None, node.i
+    for node in verb.ancestors:  # ... else the nearest subject above
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and node.i not in by_verb:
+                return child, None
+    return None, None
+
+
+def _content_tokens(m: CueMatch, doc: Doc) -> set[int]:
+    verb, entry = m.verb, m.entry
+    cue = entry.lemma if entry.particle is None else f"{entry.lemma} {entry.particle}"
+    parts: list[Token] = []
+    if entry.lemma == "according":
+        head = verb.head
+        if head.i == verb.i:
+            return set()
+        skip = {t.i for t in verb.subtree}
+        return {t.i for t in head.subtree if t.i not in skip}
+    if m.particle is not None and m.particle.dep_ == "prep" and entry.particle != "as":
+        parts += [c for c in m.particle.children if c.dep_ in ("pobj", "pcomp")]
+    for child in verb.children:
+        if child.dep_ in _CONTENT_DEPS:
+            if child.dep_ == "dobj" and entry.cls == "belief":
+                continue  # "has shown no indication" is not a finding; "shows that …" is
+            if child.dep_ == "dobj" and (cue in _ADDRESSEE_CUES or child.lower_ in ("so", "this")):
+                if cue in ("urge", "call on", "accuse", "blame", "praise"):
+                    parts.append(child)
+                continue
+            parts.append(child)
+        elif child.dep_ == "prep" and child.lower_ == "as" and entry.lemma in ("describe", "see"):
+            parts.append(child)
+        elif child.dep_ == "prep" and child.lower_ == "for" and cue in ("accuse", "blame", "praise"):
+            parts.append(child)
+    if not parts and verb.dep_ == "parataxis" and verb.head.i != verb.i:
+        skip = {t.i for t in verb.subtree}
+        return {t.i for t in verb.head.subtree if t.i not in skip}
+    return {t.i for p in parts for t in p.subtree}
+
+
+def _merge_pronoun_participles(frames: dict[int, Frame], doc: Doc) -> None:
+    """"criticized X, describing it as Y" is one claim: fold the participle into its head."""
+    for i, frame in list(frames.items()):
+        head = doc[i].head
+        if not frame.inherited or head.i not in frames or doc[i].tag_ != "VBG":
+            continue
+        objs = [c for c in doc[i].children if c.dep_ == "dobj"]
+        if objs and objs[0].lower_ in ("it", "them", "him", "her"):
+            parent = frames[head.i]
+            parent.tokens |= {t.i for t in doc[i].subtree}
+            del frames[i]
+
+
+def _carve_nested(frames: dict[int, Frame]) -> None:
+    """A participial cue inside another claim's content is its own claim: cut it out."""
+    for frame in frames.values():
+        for i, other in frames.items():
+            if other is frame or not other.inherited or i not in frame.tokens:
+                continue
+            assert other.cue is not None
+            frame.tokens -= {t.i for t in other.cue.verb.subtree}
+
+
+def _trim_trailing_participle(frame: Frame, doc: Doc) -> None:
+    """Drop a closing ", reflecting …" clause: the writer's gloss, not the speaker's words."""
+    if not frame.tokens:
+        return
+    last = max(frame.tokens)
+    for i in sorted(frame.tokens):
+        tok = doc[i]
+        if (
+            tok.tag_ == "VBG"
+            and tok.dep_ in ("advcl", "acl")
+            and tok.i > 0
+            and doc[tok.i - 1].text == ","
+            and max(t.i for t in tok.subtree) >= last - 1
+            and tok.i - 1 in frame.tokens
+        ):
+            frame.tokens -= {t.i for t in tok.subtree} | {tok.i - 1}
+            return
+
+
+def _to_spans(tokens: Iterable[int], doc: Doc) -> list[tuple[int, int]]:
+    """Contiguous runs of tokens as char spans, without edge punctuation or space."""
+    runs: list[list[Token]] = []
+    for i in sorted(tokens):
+        tok = doc[i]
+        if runs and _contiguous(doc, runs[-1][-1].i, i):
+            runs[-1].append(tok)
+        else:
+            runs.append([tok])
+    spans = []
+    for run in runs:
+        while run and (run[0].is_punct and not _is_quote_mark(run[0]) or run[0].is_space):
+            run = run[1:]
+        while run and (run[-1].is_punct and not _is_quote_mark(run[-1]) or run[-1].is_space):
+            run = run[:-1]
+        if run and any(_WORD.search(t.text) for t in run):
+            spans.append((run[0].idx, run[-1].idx + len(run[-1])))
+    return spans
+
+
+def _contiguous(doc: Doc, a: int, b: int) -> bool:
+    """Only space or punctuation (not quote marks) between tokens ``a`` and ``b``."""
+    return all(
+        doc[k].is_space or doc[k].is_punct and not _is_quote_mark(doc[k]) for k in range(a + 1, b)
+    )
+
+
+def _is_quote_mark(tok: Token) -> bool:
+    return tok.text in {'"', "“", "”", "‘", "’", "'", "«", "»", "„"} or tok.tag_ in ("``", "''")
+
+
+# ---------------------------------------------------------------------------- quotes
+
+
+def _inside(offset: int, quotes: list[Quote]) -> Quote | None:
+    for q in quotes:
+        if q.start < offset < q.end:
+            return q
+    return None
+
+
+def _attach_quotes(frames: dict[int, Frame], quotes: list[Quote], doc: Doc, sents: list[Span]) -> None:
+    """Widen content to whole quotes; give quote-less cues the quote they introduce."""
+    used: set[int] = set()
+    for frame in frames.values():
+        frame.spans = _widen(frame.spans, quotes)
+        used |= {id(q) for q in quotes if _overlaps_any(q, frame.spans)}
+    for frame in sorted(frames.values(), key=lambda f: f.anchor):
+        free = [q for q in quotes if id(q) not in used]
+        if frame.cue is None:
+            continue
+        sent = sents[frame.sent]
+        verb = frame.cue.verb
+        if not frame.spans:
+            q = _introduced_quote(free, verb, sent, doc)
+            if q is not None:
+                frame.spans = _group_spans(q, quotes)
+        elif any(_overlaps_any(q, frame.spans) for q in quotes):
+            # "…," she said, "…": the second half of a split quote
+            after = [
+                q for q in free if verb.idx < q.start < sent.end_char + 1 and q.start > max(frame.spans)[0]
+            ]
+            before_cue = min(frame.spans)[1] <= verb.idx
+            if after and before_cue and _only_attribution_between(doc, frame, after[0]):
+                frame.spans = sorted(frame.spans + _group_spans(after[0], quotes))
+        used |= {id(q) for q in quotes if _overlaps_any(q, frame.spans)}
+
+
+def _widen(spans: list[tuple[int, int]], quotes: list[Quote]) -> list[tuple[int, int]]:
+    out = []
+    for s, e in spans:
+        for q in quotes:
+            if q.start < e and s < q.end:
+                s, e = min(s, q.start), max(e, q.end)
+        out.append((s, e))
+    groups = {q.group for q in quotes if _overlaps_any(q, out)}
+    extra = [(q.start, q.end) for q in quotes if q.group in groups and not _overlaps_any(q, out)]
+    return _merge(sorted(out + extra))
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _overlaps_any(q: Quote, spans: list[tuple[int, int]]) -> bool:
+    return any(q.start < e and s < q.end for s, e in spans)
+
+
+def _group_spans(q: Quote, quotes: list[Quote]) -> list[tuple[int, int]]:
+    return [(p.start, p.end) for p in quotes if p.group == q.group]
+
+
+def _introduced_quote(free: list[Quote], verb: Token, sent: Span, doc: Doc) -> Quote | None:
+    """The quote a bare cue attributes: right before it ("…," she said) or after it."""
+    text = doc.text
+    before = [q for q in free if q.end <= verb.idx and q.end > sent.start_char - 1]
+    for q in reversed(before):
+        gap = text[q.end : verb.idx]
+        if len(_WORD.findall(gap)) <= 4 and "\n" not in gap:
+            return q
+    after = [q for q in free if q.start >= verb.idx]
+    for q in after[:1]:
+        gap = text[verb.idx + len(verb) : q.start]
+        if len(_WORD.findall(gap)) <= 4 and "\n\n" not in gap:
+            return q
+    return None
+
+
+def _only_attribution_between(doc: Doc, frame: Frame, q: Quote) -> bool:
+    gap = doc.text[min(frame.spans)[1] : q.start]
+    return len(_WORD.findall(gap)) <= 6 and "\n" not in gap
+
+
+# ---------------------------------------------------------------------------- claims
+
+
+def _claim(frame: Frame, doc: Doc, resolver: Resolver, quotes: list[Quote], sents: list[Span]) -> Claim:
+    text = doc.text
+    speaker = frame.speaker or Speaker(None, None, "unknown", None)
+    cue_text, cue_span = _cue(frame.cue, doc)
+    content = _tokens_in(doc, frame.spans)
+    target, target_span = _target(frame, doc, resolver, content, speaker)
+    prior = frame.cue.entry.prior if frame.cue else 0.0
+    negated = stance.is_negated(frame.cue.verb) if frame.cue else False
+    polarity = sum(
+        stance.word_polarity(t, t.sent.root if frame.cue is None else _content_root(t, frame)) for t in content
+    )
+    label, score = stance.rule_stance(prior, negated, max(-1.0, min(1.0, polarity)))
+    return Claim(
+        speaker=speaker.name,
+        speaker_role=speaker.role,
+        speaker_type=speaker.type,
+        speaker_span=speaker.span,
+        cue=cue_text,
+        cue_span=cue_span,
+        quote=JOINER.join(text[s:e] for s, e in frame.spans),
+        quote_spans=tuple(frame.spans),
+        kind=_kind(text, frame.spans, quotes),
+        target=target,
+        target_span=target_span,
+        stance=label,
+        stance_score=score,
+    )
+
+
+def _content_root(tok: Token, frame: Frame) -> Token:
+    """The highest ancestor of ``tok`` still inside the content."""
+    node = tok
+    while node.head.i != node.i and node.head.i in frame.tokens:
+        node = node.head
+    return node
+
+
+def _tokens_in(doc: Doc, spans: list[tuple[int, int]]) -> list[Token]:
+    return [t for t in doc if any(s <= t.idx < e for s, e in spans)]
+
+
+def _cue_tokens(m: CueMatch) -> list[Token]:
+    """The cue's words as one contiguous stretch: "called for", but "described" (… as)."""
+    if m.particle is not None and m.particle.i == m.verb.i + 1:
+        return [m.verb, m.particle]
+    return [m.verb]
+
+
+def _cue(m: CueMatch | None, doc: Doc) -> tuple[str | None, tuple[int, int] | None]:
+    if m is None:
+        return None, None
+    tokens = _cue_tokens(m)
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    return doc.text[start:end], (start, end)
+
+
+def _kind(text: str, spans: list[tuple[int, int]], quotes: list[Quote]) -> Kind:
+    words = [(m.start() + s, m.end() + s) for s, e in spans for m in _WORD.finditer(text[s:e])]
+    quoted = sum(1 for ws, we in words if any(q.start < ws and we < q.end for q in quotes))
+    if words and quoted == len(words):
+        return "direct"
+    return "partial" if quoted else "indirect"
+
+
+def _target(
+    frame: Frame, doc: Doc, resolver: Resolver, content: list[Token], speaker: Speaker
+) -> tuple[str | None, tuple[int, int] | None]:
+    """The object of an attitude cue, else the content's main named entity or object."""
+    m = frame.cue
+    objects = _objects(m, frame) if m is not None else []
+    if objects and m is not None and (m.entry.cls == "attitude" or m.entry.particle == "as"):
+        return _noun_phrase(objects[0], doc, resolver)
+    content_ids = {t.i for t in content}
+    ents = [
+        e
+        for e in doc.ents
+        if e.label_ in _TARGET_LABELS
+        and e.start in content_ids
+        and e.root.pos_ in ("PROPN", "NOUN")  # not "Russian" in "the Russian president"
+        and not (speaker.name and _name_of(e, resolver) in speaker.name)
+    ]
+    chosen = [e for e in ents if e.root.dep_ in _OBJECT_DEPS] or ents
+    if chosen:
+        return _name_of(chosen[0], resolver), (chosen[0].start_char, chosen[0].end_char)
+    if objects:
+        return _noun_phrase(objects[0], doc, resolver)
+    subjects = [t for t in content if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN")]
+    return _noun_phrase(subjects[0], doc, resolver) if subjects else (None, None)
+
+
+def _objects(m: CueMatch, frame: Frame) -> list[Token]:
+    """Nominal objects of the cue inside the content ("welcomed [the directions]")."""
+    objs = [c for c in m.verb.children if c.dep_ == "dobj" and c.i in frame.tokens]
+    if m.particle is not None:
+        objs += [c for c in m.particle.children if c.dep_ == "pobj" and c.i in frame.tokens]
+    return [o for o in objs if o.pos_ != "PRON"]
+
+
+def _name_of(ent: Span, resolver: Resolver) -> str:
+    if ent.label_ == "PERSON":
+        return resolver.canonical(ent)
+    text = ent.text
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[int, int]]:
+    """The head noun with its left modifiers ("the British position"), or its entity.
+
+    A title ("the Russian president") resolves to the person the article gave it.
+    """
+    for ent in doc.ents:
+        if ent.start <= head.i < ent.end and ent.label_ in _TARGET_LABELS:
+            return _name_of(ent, resolver), (ent.start_char, ent.end_char)
+    start = head.left_edge.i
+    while start < head.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    span = doc[start : head.i + 1]
+    return resolver.by_title(span) or span.text, (span.start_char, span.end_char)
+
+
+def _orphan_quote_claims(
+    frames: list[Frame],
+    quotes: list[Quote],
+    doc: Doc,
+    sents: list[Span],
+    sent_of: dict[int, int],
+    resolver: Resolver,
+) -> list[Claim]:
+    """A quote no cue claims goes to the speaker of the neighbouring sentence."""
+    text = doc.text
+    claimed = [s for f in frames for s in f.spans]
+    groups: dict[int, list[Quote]] = {}
+    for q in quotes:
+        groups.setdefault(q.group, []).append(q)
+    out = []
+    for pieces in groups.values():
+        if any(_overlaps_any(q, claimed) for q in pieces):
+            continue
+        if sum(len(_WORD.findall(text[q.start : q.end])) for q in pieces) < _MIN_QUOTE_WORDS:
+            continue
+        first = doc.char_span(pieces[0].start, pieces[0].end, alignment_mode="expand")
+        if first is None:
+            continue
+        n = sent_of[first.start]
+        if not _is_mostly_quote(sents[n], pieces[0]):
+            continue
+        neighbour = _neighbour(frames, n)
+        if neighbour is None or neighbour.speaker is None:
+            continue
+        spans = [(q.start, q.end) for q in pieces]
+        frame = Frame(cue=None, subject=neighbour.subject, speaker=neighbour.speaker, tokens=set(), spans=spans)
+        frame.tokens = {t.i for t in _tokens_in(doc, spans)}
+        out.append(_claim(frame, doc, resolver, quotes, sents))
+    return out
+
+
+def _is_mostly_quote(sent: Span, q: Quote) -> bool:
+    words = _WORD.findall(sent.text)
+    inside = _WORD.findall(sent.doc.text[max(q.start, sent.start_char) : min(q.end, sent.end_char)])
+    return bool(words) and len(inside) >= 0.6 * len(words)
+
+
+def _neighbour(frames: list[Frame], n: int) -> Frame | None:
+    before = [f for f in frames if f.spans and f.speaker is not None and n - 2 <= f.sent < n]
+    if before:
+        return max(before, key=lambda f: f.anchor)
+    after = [f for f in frames if f.spans and f.speaker is not None and f.sent == n + 1]
+    return min(after, key=lambda f: f.anchor) if after else None
+
+
+def _dedupe(claims: list[Claim]) -> list[Claim]:
+    seen: set[tuple[tuple[tuple[int, int], ...], tuple[int, int] | None]] = set()
+    out = []
+    for c in claims:
+        key = (c.quote_spans, c.cue_span)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out

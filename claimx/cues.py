@@ -1,0 +1,92 @@
+"""The cue lexicon: which words mark an attribution, and the stance each carries."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from spacy.tokens import Token
+
+CueClass = Literal["speech", "belief", "attitude"]
+_CLASSES = ("speech", "belief", "attitude")
+_PARTICLE_DEPS = {"prt", "prep", "mark"}
+
+
+@dataclass(frozen=True)
+class CueEntry:
+    """One lexicon row: ``lemma`` plus an optional particle ("call" + "for")."""
+
+    lemma: str
+    particle: str | None
+    cls: CueClass
+    prior: float
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    """A cue found in a doc: its head verb, the particle token if any, the entry."""
+
+    verb: Token
+    particle: Token | None
+    entry: CueEntry
+
+    @property
+    def tokens(self) -> list[Token]:
+        return [self.verb] if self.particle is None else [self.verb, self.particle]
+
+
+class CueLexicon:
+    """Cue lemmas and multiword cues, read from a reviewed TSV file."""
+
+    def __init__(self, entries: list[CueEntry]) -> None:
+        self.entries = entries
+        self._single = {e.lemma: e for e in entries if e.particle is None}
+        self._multi = {(e.lemma, e.particle): e for e in entries if e.particle is not None}
+
+    @classmethod
+    def default(cls) -> CueLexicon:
+        """The lexicon shipped with claimx (``claimx/data/cues.tsv``)."""
+        with resources.files("claimx").joinpath("data/cues.tsv").open(encoding="utf-8") as fh:
+            return cls._parse(fh.read().splitlines(), "claimx/data/cues.tsv")
+
+    @classmethod
+    def from_tsv(cls, path: Path) -> CueLexicon:
+        return cls._parse(path.read_text(encoding="utf-8").splitlines(), str(path))
+
+    @classmethod
+    def _parse(cls, lines: list[str], where: str) -> CueLexicon:
+        rows = csv.reader((ln for ln in lines if ln and not ln.startswith("#")), delimiter="\t")
+        entries = []
+        for row in list(rows)[1:]:  # header
+            cue, klass, prior = row
+            if klass not in _CLASSES:
+                raise ValueError(f"{where}: unknown cue class {klass!r} for {cue!r}")
+            lemma, _, particle = cue.partition(" ")
+            entries.append(CueEntry(lemma, particle or None, klass, float(prior)))  # type: ignore[arg-type]
+        return cls(entries)
+
+    def to_tsv(self, path: Path) -> None:
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
+            writer.writerow(["cue", "class", "prior"])
+            for e in self.entries:
+                cue = e.lemma if e.particle is None else f"{e.lemma} {e.particle}"
+                writer.writerow([cue, e.cls, e.prior])
+
+    def match(self, token: Token) -> CueMatch | None:
+        """The cue headed by ``token``, preferring a multiword cue ("call for" over "call")."""
+        if token.pos_ not in ("VERB", "AUX") and token.lower_ != "according":
+            return None
+        lemma = token.lemma_.lower()
+        if token.lower_ == "according":
+            lemma = "according"
+        for child in token.children:
+            if child.dep_ in _PARTICLE_DEPS and child.i > token.i:
+                entry = self._multi.get((lemma, child.lower_))
+                if entry is not None:
+                    return CueMatch(token, child, entry)
+        entry = self._single.get(lemma)
+        return None if entry is None else CueMatch(token, None, entry)

@@ -1,0 +1,126 @@
+"""Quotation spans found in the raw text, robust to unbalanced and curly marks.
+
+Quotes never cross a paragraph break, except the news convention: a paragraph that
+opens a quote and does not close it continues in the next paragraph, which reopens
+it. Marks that cannot be paired are ignored rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# mark -> the marks that may close it
+_DOUBLE_PAIRS = {'"': '"', "“": "”\"", "„": "“”", "«": "»", "»": "«"}
+_SINGLE_PAIRS = {"'": "'", "‘": "’'", "‚": "‘’"}
+_OPEN_CONTEXT = " \t\n\r([{—–-/:;,"
+_PARAGRAPH = re.compile(r"\n[ \t\r]*")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quoted stretch ``text[start:end]``, marks included.
+
+    ``group`` is shared by the pieces of one quote continued over several paragraphs.
+    """
+
+    start: int
+    end: int
+    group: int
+
+    @property
+    def inner(self) -> tuple[int, int]:
+        """The span without its opening (and closing, if present) marks."""
+        return self.start + 1, self.end - 1
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """All quotes in ``text``, in order; single-quoted ones only outside double quotes."""
+    quotes: list[Quote] = []
+    run: list[tuple[int, int]] = []  # pieces of a quote running over paragraphs
+    for start, end in _paragraph_spans(text):
+        pieces, open_at = _scan_paragraph(text, start, end)
+        if run:
+            reopened = text[start] in _DOUBLE_PAIRS
+            if reopened and open_at == start and not pieces:
+                run.append((start, _rstrip(text, start, end)))
+                continue
+            if reopened and pieces and pieces[0][0] == start:
+                run.append(pieces.pop(0))
+                _add_group(quotes, run)
+            run = []  # otherwise never reopened: an unbalanced mark, dropped
+        for piece in pieces:
+            _add_group(quotes, [piece])
+        if open_at is not None:
+            run = [(open_at, _rstrip(text, start, end))]
+    return sorted(quotes, key=lambda q: q.start)
+
+
+def _add_group(quotes: list[Quote], pieces: list[tuple[int, int]]) -> None:
+    group = quotes[-1].group + 1 if quotes else 0
+    quotes.extend(Quote(s, e, group) for s, e in pieces)
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for m in _PARAGRAPH.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _is_opening(text: str, i: int, start: int, end: int) -> bool:
+    before = text[i - 1] if i > start else " "
+    after = text[i + 1] if i + 1 < end else " "
+    return (before in _OPEN_CONTEXT or before in _DOUBLE_PAIRS) and not after.isspace()
+
+
+def _is_closing(text: str, i: int, start: int) -> bool:
+    before = text[i - 1] if i > start else " "
+    return not before.isspace()
+
+
+def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], int | None]:
+    """Closed double quotes in one paragraph, and where an unclosed one opened."""
+    pieces: list[tuple[int, int]] = []
+    open_at: int | None = None
+    closers = ""
+    i = start
+    while i < end:
+        ch = text[i]
+        if open_at is None:
+            if ch in _DOUBLE_PAIRS and ch != "»" and _is_opening(text, i, start, end):
+                open_at, closers = i, _DOUBLE_PAIRS[ch]
+            elif ch in _SINGLE_PAIRS and _is_opening(text, i, start, end):
+                close = _find_single_close(text, i, end, _SINGLE_PAIRS[ch])
+                if close is not None:
+                    pieces.append((i, close + 1))
+                    i = close
+        elif ch in closers and _is_closing(text, i, start):
+            pieces.append((open_at, i + 1))
+            open_at = None
+        i += 1
+    return pieces, open_at
+
+
+def _find_single_close(text: str, i: int, end: int, closers: str) -> int | None:
+    """The closing single mark for an opening at ``i``: not an apostrophe inside a word."""
+    j = i + 1
+    while j < end:
+        ch = text[j]
+        if ch in '"“”«»':
+            return None  # a double mark first: too tangled to be a single-quoted phrase
+        if ch in closers:
+            after = text[j + 1] if j + 1 < end else " "
+            before = text[j - 1]
+            if not after.isalnum() and not before.isspace():
+                return j
+        j += 1
+    return None

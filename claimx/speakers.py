@@ -1,0 +1,191 @@
+"""Speakers: the mention a claim is attributed to, its canonical name, role and type.
+
+Resolution stays inside one article: a surname ("Peskov") resolves to the fullest name
+the article gives ("Dmitry Peskov"), a pronoun to the nearest preceding compatible
+mention, and roles found at any mention ("Russian presidential spokesman") follow the
+name to its later mentions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from .lexicons import role_types
+from .types import SpeakerType
+
+_ENT_TYPES: dict[str, SpeakerType] = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "group",
+}
+_PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_GROUP_PRONOUNS = {"they", "them"}
+_STOP_ROLE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+_ROLE_POS = {"PROPN", "NOUN", "ADJ"}
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who a claim is attributed to."""
+
+    name: str | None
+    role: str | None
+    type: SpeakerType
+    span: tuple[int, int] | None
+
+
+def _strip_det(tokens: list[Token]) -> list[Token]:
+    while tokens and (tokens[0].dep_ in ("det", "punct") or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].tag_ == "POS"):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _text(tokens: list[Token]) -> str | None:
+    if not tokens:
+        return None
+    doc = tokens[0].doc
+    return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
+
+
+def _name(span: Span) -> str:
+    tokens = _strip_det(list(span))
+    return _text(tokens) or span.text
+
+
+class Resolver:
+    """Canonical names, roles and pronoun antecedents for one article."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.persons = [e for e in doc.ents if e.label_ == "PERSON" and _strip_det(list(e))]
+        self._full: dict[str, str] = {}
+        for ent in self.persons:  # longest name per surname, first seen wins ties
+            name = _name(ent)
+            key = name.split()[-1]
+            if len(name) > len(self._full.get(key, "")):
+                self._full[key] = name
+        self.roles: dict[str, str] = {}
+        for ent in self.persons:
+            role = self.role_of(ent)
+            canonical = self.canonical(ent)
+            if role and canonical not in self.roles:
+                self.roles[canonical] = role
+
+    def canonical(self, ent: Span) -> str:
+        """The fullest name the article gives this person."""
+        name = _name(ent)
+        return self._full.get(name.split()[-1], name)
+
+    def role_of(self, ent: Span) -> str | None:
+        """Title words right before a name ("Italian Prime Minister"), or its apposition."""
+        words: list[Token] = []
+        i = ent.start - 1
+        while i >= 0:
+            tok = self.doc[i]
+            if tok.pos_ not in _ROLE_POS or tok.dep_ == "cc" or tok.ent_type_ in _STOP_ROLE_LABELS:
+                break
+            if tok.ent_type_ == "PERSON":
+                break
+            words.insert(0, tok)
+            if tok.is_sent_start:
+                break
+            i -= 1
+        if not words:
+            for child in ent.root.children:
+                if child.dep_ == "appos" and child.ent_type_ != "PERSON":
+                    words = _strip_det([t for t in child.subtree if not t.is_punct])
+                    break
+        words = _strip_det(words)
+        return _text(words)
+
+    def by_title(self, mention: Span) -> str | None:
+        """The person an article titled so ("the Russian president" -> "Vladimir Putin")."""
+        words = _text(_strip_det(list(mention)))
+        if not words:
+            return None
+        wanted = words.lower()
+        found = [
+            name
+            for name, role in self.roles.items()
+            if role.lower() == wanted or role.lower().endswith(" " + wanted)
+        ]
+        return found[-1] if len(set(found)) == 1 else None
+
+    def antecedent(self, pronoun: Token) -> Span | None:
+        """The nearest preceding mention a pronoun can refer to."""
+        word = pronoun.lower_
+        if word in _PERSON_PRONOUNS:
+            wanted = {"PERSON"}
+        elif word in _GROUP_PRONOUNS:
+            wanted = {"ORG", "NORP", "GPE"}
+        elif word == "it":
+            wanted = {"ORG", "GPE"}
+        else:
+            return None
+        before = [e for e in self.doc.ents if e.label_ in wanted and e.end <= pronoun.i]
+        subjects = [e for e in before if e.root.dep_ in ("nsubj", "nsubjpass")]
+        pool = subjects or before
+        return pool[-1] if pool else None
+
+    def speakers(self, subject: Token) -> Speaker:
+        """Describe the speaker whose subject (head token) is ``subject``."""
+        if subject.pos_ == "PRON":
+            return self._pronoun(subject)
+        heads = [subject, *subject.conjuncts]
+        mention = self._mention(subject, heads)
+        ents = [e for e in self.doc.ents if mention[0] <= e.start_char and e.end_char <= mention[1]]
+        persons = [e for e in ents if e.label_ == "PERSON"]
+        if persons:
+            names = [self.canonical(e) for e in persons]
+            roles = [self.role_of(e) or self.roles.get(n) for e, n in zip(persons, names)]
+            role = "; ".join(r or "" for r in roles) if any(roles) else None
+            return Speaker("; ".join(dict.fromkeys(names)), role, "person", mention)
+        own = subject.ent_type_ and [e for e in ents if e.start <= subject.i < e.end]
+        if own:
+            ent = own[0]
+            return Speaker(_name(ent), None, _ENT_TYPES.get(ent.label_, "unknown"), mention)
+        words = _strip_det([self.doc[i] for i in mention_tokens(subject)])
+        kind = role_types().get(subject.lemma_.lower()) or role_types().get(subject.lower_)
+        if kind is None:
+            kind = "group" if subject.tag_ in ("NNS", "NNPS") else "unknown"
+        return Speaker(_text(words), None, kind, mention)  # type: ignore[arg-type]
+
+    def _mention(self, subject: Token, heads: list[Token]) -> tuple[int, int]:
+        tokens = mention_tokens(subject)
+        last = max(h.i for h in heads)
+        for head in heads:  # a name apposed without a comma ("… German Chancellor Friedrich Merz")
+            for child in head.children:
+                between = self.doc[last + 1 : child.left_edge.i]
+                if child.dep_ == "appos" and child.i > last and not any(t.is_punct for t in between):
+                    last = child.i
+        start = self.doc[tokens[0]]
+        return start.idx, self.doc[last].idx + len(self.doc[last])
+
+    def _pronoun(self, pronoun: Token) -> Speaker:
+        span = (pronoun.idx, pronoun.idx + len(pronoun))
+        ent = self.antecedent(pronoun)
+        if ent is None:
+            kind: SpeakerType = "person" if pronoun.lower_ in _PERSON_PRONOUNS else "unknown"
+            if pronoun.lower_ in _GROUP_PRONOUNS:
+                kind = "group"
+            return Speaker(None, None, kind, span)
+        if ent.label_ == "PERSON":
+            name = self.canonical(ent)
+            return Speaker(name, self.roles.get(name), "person", span)
+        return Speaker(_name(ent), None, _ENT_TYPES.get(ent.label_, "unknown"), span)
+
+
+def mention_tokens(subject: Token) -> list[int]:
+    """Token indices of a subject's noun phrase up to its head, without determiners."""
+    first = subject.left_edge.i
+    doc = subject.doc
+    while first < subject.i and (doc[first].dep_ in ("det", "punct") or doc[first].is_space):
+        first += 1
+    return list(range(first, subject.i + 1))
