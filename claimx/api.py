@@ -27,7 +27,7 @@ def load(model: str | None = None) -> Language:
     """Load a spaCy base pipeline (installed package name or path) and add claimx to it."""
     import spacy
 
-    from . import component  # noqa: F401  (registers the factories)
+    from . import component
 
     name = model or default_model()
     try:

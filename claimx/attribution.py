@@ -21,8 +21,12 @@ from .quotes import Quote, find_quotes
 from .speakers import Resolver, Speaker
 from .types import Claim, Kind
 
-_CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd"}
-_ADDRESSEE_CUES = {"tell", "ask", "urge", "warn", "call on", "accuse", "blame", "praise"}
+_CONTENT_DEPS = {"ccomp", "xcomp", "oprd"}
+# cues whose direct object is the addressee, not the content ("told reporters that …")
+_ADDRESSEE_CUES = {"tell", "ask", "warn", "remind", "assure", "inform"}
+# prepositional complements that carry content ("described X as Y", "blamed X for Y")
+_PREP_CONTENT = {("describe", "as"), ("see", "as"), ("accuse", "of"), ("blame", "for")}
+_PREP_CONTENT |= {("praise", "for"), ("criticize", "for"), ("criticise", "for")}
 _INHERITING_DEPS = {"advcl", "conj"}
 _RELATIVE = {"who", "that", "which"}
 _TARGET_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
@@ -135,38 +139,41 @@ def _subject(
 
 
 def _content_tokens(m: CueMatch, doc: Doc) -> set[int]:
+    """Token indices of what the cue attributes, before quotes widen it."""
     verb, entry = m.verb, m.entry
-    cue = entry.lemma if entry.particle is None else f"{entry.lemma} {entry.particle}"
+    if entry.lemma == "according":  # "according to X, <content>"
+        return _clause_without(verb.head, verb) if verb.head.i != verb.i else set()
     parts: list[Token] = []
-    if entry.lemma == "according":
-        head = verb.head
-        if head.i == verb.i:
-            return set()
-        skip = {t.i for t in verb.subtree}
-        return {t.i for t in head.subtree if t.i not in skip}
     if m.particle is not None and m.particle.dep_ == "prep" and entry.particle != "as":
         parts += [c for c in m.particle.children if c.dep_ in ("pobj", "pcomp")]
     for child in verb.children:
-        if child.dep_ in _CONTENT_DEPS:
-            if child.dep_ == "dobj" and entry.cls == "belief":
-                continue  # "has shown no indication" is not a finding; "shows that …" is
-            if child.dep_ == "dobj" and (cue in _ADDRESSEE_CUES or child.lower_ in ("so", "this")):
-                if cue in ("urge", "call on", "accuse", "blame", "praise"):
-                    parts.append(child)
-                continue
+        if child.dep_ == "dobj":
+            if _object_is_content(entry.lemma, entry.cls, child):
+                parts.append(child)
+        elif child.dep_ in _CONTENT_DEPS or (entry.lemma, child.lower_) in _PREP_CONTENT:
             parts.append(child)
-        elif child.dep_ == "prep" and child.lower_ == "as" and entry.lemma in ("describe", "see"):
-            parts.append(child)
-        elif child.dep_ == "prep" and child.lower_ == "for" and cue in ("accuse", "blame", "praise"):
-            parts.append(child)
+    if not parts and any(c.dep_ == "agent" for c in verb.children):
+        # "The closure was announced by the ministry": the passive subject is the content
+        parts += [c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ != "it"]
     if not parts and verb.dep_ == "parataxis" and verb.head.i != verb.i:
-        skip = {t.i for t in verb.subtree}
-        return {t.i for t in verb.head.subtree if t.i not in skip}
+        return _clause_without(verb.head, verb)  # "The plan, she said, will fail."
     return {t.i for p in parts for t in p.subtree}
 
 
+def _object_is_content(lemma: str, cls: str, obj: Token) -> bool:
+    """ "confirmed [the plan]" yes; "told [reporters]", "showed [no sign]", "said [so]" no."""
+    if cls == "belief" or obj.lower_ in ("so", "this"):
+        return False
+    return lemma not in _ADDRESSEE_CUES
+
+
+def _clause_without(head: Token, cue: Token) -> set[int]:
+    skip = {t.i for t in cue.subtree}
+    return {t.i for t in head.subtree if t.i not in skip}
+
+
 def _merge_pronoun_participles(frames: dict[int, Frame], doc: Doc) -> None:
-    """"criticized X, describing it as Y" is one claim: fold the participle into its head."""
+    """ "criticized X, describing it as Y" is one claim: fold the participle into its head."""
     for i, frame in list(frames.items()):
         head = doc[i].head
         if not frame.inherited or head.i not in frames or doc[i].tag_ != "VBG":
@@ -218,9 +225,9 @@ def _to_spans(tokens: Iterable[int], doc: Doc) -> list[tuple[int, int]]:
             runs.append([tok])
     spans = []
     for run in runs:
-        while run and (run[0].is_punct and not _is_quote_mark(run[0]) or run[0].is_space):
+        while run and ((run[0].is_punct and not _is_quote_mark(run[0])) or run[0].is_space):
             run = run[1:]
-        while run and (run[-1].is_punct and not _is_quote_mark(run[-1]) or run[-1].is_space):
+        while run and ((run[-1].is_punct and not _is_quote_mark(run[-1])) or run[-1].is_space):
             run = run[:-1]
         if run and any(_WORD.search(t.text) for t in run):
             spans.append((run[0].idx, run[-1].idx + len(run[-1])))
@@ -230,7 +237,7 @@ def _to_spans(tokens: Iterable[int], doc: Doc) -> list[tuple[int, int]]:
 def _contiguous(doc: Doc, a: int, b: int) -> bool:
     """Only space or punctuation (not quote marks) between tokens ``a`` and ``b``."""
     return all(
-        doc[k].is_space or doc[k].is_punct and not _is_quote_mark(doc[k]) for k in range(a + 1, b)
+        doc[k].is_space or (doc[k].is_punct and not _is_quote_mark(doc[k])) for k in range(a + 1, b)
     )
 
 
@@ -248,7 +255,9 @@ def _inside(offset: int, quotes: list[Quote]) -> Quote | None:
     return None
 
 
-def _attach_quotes(frames: dict[int, Frame], quotes: list[Quote], doc: Doc, sents: list[Span]) -> None:
+def _attach_quotes(
+    frames: dict[int, Frame], quotes: list[Quote], doc: Doc, sents: list[Span]
+) -> None:
     """Widen content to whole quotes; give quote-less cues the quote they introduce."""
     used: set[int] = set()
     for frame in frames.values():
@@ -267,7 +276,9 @@ def _attach_quotes(frames: dict[int, Frame], quotes: list[Quote], doc: Doc, sent
         elif any(_overlaps_any(q, frame.spans) for q in quotes):
             # "…," she said, "…": the second half of a split quote
             after = [
-                q for q in free if verb.idx < q.start < sent.end_char + 1 and q.start > max(frame.spans)[0]
+                q
+                for q in free
+                if verb.idx < q.start < sent.end_char + 1 and q.start > max(frame.spans)[0]
             ]
             before_cue = min(frame.spans)[1] <= verb.idx
             if after and before_cue and _only_attribution_between(doc, frame, after[0]):
@@ -329,7 +340,9 @@ def _only_attribution_between(doc: Doc, frame: Frame, q: Quote) -> bool:
 # ---------------------------------------------------------------------------- claims
 
 
-def _claim(frame: Frame, doc: Doc, resolver: Resolver, quotes: list[Quote], sents: list[Span]) -> Claim:
+def _claim(
+    frame: Frame, doc: Doc, resolver: Resolver, quotes: list[Quote], sents: list[Span]
+) -> Claim:
     text = doc.text
     speaker = frame.speaker or Speaker(None, None, "unknown", None)
     cue_text, cue_span = _cue(frame.cue, doc)
@@ -338,7 +351,8 @@ def _claim(frame: Frame, doc: Doc, resolver: Resolver, quotes: list[Quote], sent
     prior = frame.cue.entry.prior if frame.cue else 0.0
     negated = stance.is_negated(frame.cue.verb) if frame.cue else False
     polarity = sum(
-        stance.word_polarity(t, t.sent.root if frame.cue is None else _content_root(t, frame)) for t in content
+        stance.word_polarity(t, t.sent.root if frame.cue is None else _content_root(t, frame))
+        for t in content
     )
     label, score = stance.rule_stance(prior, negated, max(-1.0, min(1.0, polarity)))
     return Claim(
@@ -415,7 +429,9 @@ def _target(
         return _name_of(chosen[0], resolver), (chosen[0].start_char, chosen[0].end_char)
     if objects:
         return _noun_phrase(objects[0], doc, resolver)
-    subjects = [t for t in content if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN")]
+    subjects = [
+        t for t in content if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN")
+    ]
     return _noun_phrase(subjects[0], doc, resolver) if subjects else (None, None)
 
 
@@ -479,7 +495,13 @@ def _orphan_quote_claims(
         if neighbour is None or neighbour.speaker is None:
             continue
         spans = [(q.start, q.end) for q in pieces]
-        frame = Frame(cue=None, subject=neighbour.subject, speaker=neighbour.speaker, tokens=set(), spans=spans)
+        frame = Frame(
+            cue=None,
+            subject=neighbour.subject,
+            speaker=neighbour.speaker,
+            tokens=set(),
+            spans=spans,
+        )
         frame.tokens = {t.i for t in _tokens_in(doc, spans)}
         out.append(_claim(frame, doc, resolver, quotes, sents))
     return out

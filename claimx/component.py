@@ -44,8 +44,13 @@ class ClaimExtractor:
         doc._.claimx_records = [c.to_dict() for c in attribution.find_claims(doc, self.lexicon)]
         return doc
 
-    def initialize(self, get_examples: Any = None, *, nlp: Language | None = None,
-                   cues: str | Path | None = None) -> None:
+    def initialize(
+        self,
+        get_examples: Any = None,
+        *,
+        nlp: Language | None = None,
+        cues: str | Path | None = None,
+    ) -> None:
         """Load a cue lexicon from ``cues`` (TSV) instead of the packaged one."""
         if cues is not None:
             self.lexicon = CueLexicon.from_tsv(Path(cues))

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 # mark -> the marks that may close it
-_DOUBLE_PAIRS = {'"': '"', "“": "”\"", "„": "“”", "«": "»", "»": "«"}
+_DOUBLE_PAIRS = {'"': '"', "“": '”"', "„": "“”", "«": "»", "»": "«"}
 _SINGLE_PAIRS = {"'": "'", "‘": "’'", "‚": "‘’"}
 _OPEN_CONTEXT = " \t\n\r([{—–-/:;,"
 _PARAGRAPH = re.compile(r"\n[ \t\r]*")

@@ -144,9 +144,14 @@ class Resolver:
         persons = [e for e in ents if e.label_ == "PERSON"]
         if persons:
             names = [self.canonical(e) for e in persons]
-            roles = [self.role_of(e) or self.roles.get(n) for e, n in zip(persons, names)]
+            roles = [
+                self.role_of(e) or self.roles.get(n) for e, n in zip(persons, names, strict=True)
+            ]
             role = "; ".join(r or "" for r in roles) if any(roles) else None
             return Speaker("; ".join(dict.fromkeys(names)), role, "person", mention)
+        if subject.pos_ == "PROPN" and subject.text in self._full:  # a surname NER missed
+            name = self._full[subject.text]
+            return Speaker(name, self.roles.get(name), "person", mention)
         own = subject.ent_type_ and [e for e in ents if e.start <= subject.i < e.end]
         if own:
             ent = own[0]
@@ -163,7 +168,11 @@ class Resolver:
         for head in heads:  # a name apposed without a comma ("… German Chancellor Friedrich Merz")
             for child in head.children:
                 between = self.doc[last + 1 : child.left_edge.i]
-                if child.dep_ == "appos" and child.i > last and not any(t.is_punct for t in between):
+                if (
+                    child.dep_ == "appos"
+                    and child.i > last
+                    and not any(t.is_punct for t in between)
+                ):
                     last = child.i
         start = self.doc[tokens[0]]
         return start.idx, self.doc[last].idx + len(self.doc[last])

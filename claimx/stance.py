@@ -16,7 +16,8 @@ from .types import Stance
 
 #: Words that reverse the polarity of what they govern.
 SHIFTERS = frozenset(
-    "end stop halt prevent avoid reduce lack fight combat against without curb".split()
+    {"end", "stop", "halt", "prevent", "avoid", "reduce", "lack", "fight", "combat", "curb"}
+    | {"against", "without"}
 )
 _NEGATORS = frozenset({"no", "never", "not", "n't", "nothing", "neither", "nor"})
 THRESHOLD = 0.15
@@ -24,7 +25,9 @@ THRESHOLD = 0.15
 
 def is_negated(token: Token) -> bool:
     """Does a negation (``not``, ``no``) attach to ``token``?"""
-    return any(c.dep_ == "neg" or c.lower_ in _NEGATORS and c.dep_ == "det" for c in token.children)
+    return any(
+        c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in _NEGATORS) for c in token.children
+    )
 
 
 def word_polarity(token: Token, root: Token) -> float:
