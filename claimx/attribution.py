@@ -51,13 +51,29 @@ class Frame:
     anchor: int = 0  # char offset used to order claims
 
 
+@dataclass
+class Article:
+    """One parsed article and what every rule needs of it, computed once."""
+
+    doc: Doc
+    text: str
+    quotes: list[Quote]
+    sents: list[Span]
+    sent_of: dict[int, int]  # token index -> sentence number
+    resolver: Resolver
+
+    @classmethod
+    def of(cls, doc: Doc) -> Article:
+        text = doc.text  # Doc.text rebuilds the string on every access
+        sents = list(doc.sents)
+        sent_of = {t.i: n for n, s in enumerate(sents) for t in s}
+        return cls(doc, text, find_quotes(text), sents, sent_of, Resolver(doc))
+
+
 def find_claims(doc: Doc, lexicon: CueLexicon) -> list[Claim]:
     """All attributed claims of ``doc`` in text order."""
-    text = doc.text
-    quotes = find_quotes(text)
-    resolver = Resolver(doc)
-    sents = list(doc.sents)
-    sent_of = {t.i: n for n, s in enumerate(sents) for t in s}
+    art = Article.of(doc)
+    quotes, resolver, sent_of = art.quotes, art.resolver, art.sent_of
     matches = [
         m for t in doc if (m := lexicon.match(t)) is not None and _inside(t.idx, quotes) is None
     ]
@@ -74,13 +90,9 @@ def find_claims(doc: Doc, lexicon: CueLexicon) -> list[Claim]:
     for frame in frames.values():
         _trim_trailing_participle(frame, doc)
         frame.spans = _to_spans(frame.tokens, doc)
-    _attach_quotes(frames, quotes, doc, sents)
-    claims = [
-        _claim(f, doc, resolver, quotes, sents)
-        for f in sorted(frames.values(), key=lambda f: f.anchor)
-        if f.spans
-    ]
-    claims += _orphan_quote_claims(list(frames.values()), quotes, doc, sents, sent_of, resolver)
+    _attach_quotes(frames, art)
+    claims = [_claim(f, art) for f in sorted(frames.values(), key=lambda f: f.anchor) if f.spans]
+    claims += _orphan_quote_claims(list(frames.values()), art)
     claims.sort(key=lambda c: c.quote_spans[0])
     return _dedupe(claims)
 
@@ -255,10 +267,9 @@ def _inside(offset: int, quotes: list[Quote]) -> Quote | None:
     return None
 
 
-def _attach_quotes(
-    frames: dict[int, Frame], quotes: list[Quote], doc: Doc, sents: list[Span]
-) -> None:
+def _attach_quotes(frames: dict[int, Frame], art: Article) -> None:
     """Widen content to whole quotes; give quote-less cues the quote they introduce."""
+    quotes, text = art.quotes, art.text
     used: set[int] = set()
     for frame in frames.values():
         frame.spans = _widen(frame.spans, quotes)
@@ -267,10 +278,10 @@ def _attach_quotes(
         free = [q for q in quotes if id(q) not in used]
         if frame.cue is None:
             continue
-        sent = sents[frame.sent]
+        sent = art.sents[frame.sent]
         verb = frame.cue.verb
         if not frame.spans:
-            q = _introduced_quote(free, verb, sent, doc)
+            q = _introduced_quote(free, verb, sent, text)
             if q is not None:
                 frame.spans = _group_spans(q, quotes)
         elif any(_overlaps_any(q, frame.spans) for q in quotes):
@@ -281,7 +292,7 @@ def _attach_quotes(
                 if verb.idx < q.start < sent.end_char + 1 and q.start > max(frame.spans)[0]
             ]
             before_cue = min(frame.spans)[1] <= verb.idx
-            if after and before_cue and _only_attribution_between(doc, frame, after[0]):
+            if after and before_cue and _only_attribution_between(text, frame, after[0]):
                 frame.spans = sorted(frame.spans + _group_spans(after[0], quotes))
         used |= {id(q) for q in quotes if _overlaps_any(q, frame.spans)}
 
@@ -316,9 +327,8 @@ def _group_spans(q: Quote, quotes: list[Quote]) -> list[tuple[int, int]]:
     return [(p.start, p.end) for p in quotes if p.group == q.group]
 
 
-def _introduced_quote(free: list[Quote], verb: Token, sent: Span, doc: Doc) -> Quote | None:
+def _introduced_quote(free: list[Quote], verb: Token, sent: Span, text: str) -> Quote | None:
     """The quote a bare cue attributes: right before it ("…," she said) or after it."""
-    text = doc.text
     before = [q for q in free if q.end <= verb.idx and q.end > sent.start_char - 1]
     for q in reversed(before):
         gap = text[q.end : verb.idx]
@@ -332,18 +342,16 @@ def _introduced_quote(free: list[Quote], verb: Token, sent: Span, doc: Doc) -> Q
     return None
 
 
-def _only_attribution_between(doc: Doc, frame: Frame, q: Quote) -> bool:
-    gap = doc.text[min(frame.spans)[1] : q.start]
+def _only_attribution_between(text: str, frame: Frame, q: Quote) -> bool:
+    gap = text[min(frame.spans)[1] : q.start]
     return len(_WORD.findall(gap)) <= 6 and "\n" not in gap
 
 
 # ---------------------------------------------------------------------------- claims
 
 
-def _claim(
-    frame: Frame, doc: Doc, resolver: Resolver, quotes: list[Quote], sents: list[Span]
-) -> Claim:
-    text = doc.text
+def _claim(frame: Frame, art: Article) -> Claim:
+    doc, text, resolver = art.doc, art.text, art.resolver
     speaker = frame.speaker or Speaker(None, None, "unknown", None)
     cue_text, cue_span = _cue(frame.cue, doc)
     content = _tokens_in(doc, frame.spans)
@@ -364,7 +372,7 @@ def _claim(
         cue_span=cue_span,
         quote=JOINER.join(text[s:e] for s, e in frame.spans),
         quote_spans=tuple(frame.spans),
-        kind=_kind(text, frame.spans, quotes),
+        kind=_kind(text, frame.spans, art.quotes),
         target=target,
         target_span=target_span,
         stance=label,
@@ -381,7 +389,11 @@ def _content_root(tok: Token, frame: Frame) -> Token:
 
 
 def _tokens_in(doc: Doc, spans: list[tuple[int, int]]) -> list[Token]:
-    return [t for t in doc if any(s <= t.idx < e for s, e in spans)]
+    out: list[Token] = []
+    for s, e in spans:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        out.extend(span if span is not None else ())
+    return out
 
 
 def _cue_tokens(m: CueMatch) -> list[Token]:
@@ -395,8 +407,8 @@ def _cue(m: CueMatch | None, doc: Doc) -> tuple[str | None, tuple[int, int] | No
     if m is None:
         return None, None
     tokens = _cue_tokens(m)
-    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-    return doc.text[start:end], (start, end)
+    span = doc[tokens[0].i : tokens[-1].i + 1]
+    return span.text, (span.start_char, span.end_char)
 
 
 def _kind(text: str, spans: list[tuple[int, int]], quotes: list[Quote]) -> Kind:
@@ -418,7 +430,7 @@ def _target(
     content_ids = {t.i for t in content}
     ents = [
         e
-        for e in doc.ents
+        for e in resolver.ents
         if e.label_ in _TARGET_LABELS
         and e.start in content_ids
         and e.root.pos_ in ("PROPN", "NOUN")  # not "Russian" in "the Russian president"
@@ -455,7 +467,7 @@ def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[
 
     A title ("the Russian president") resolves to the person the article gave it.
     """
-    for ent in doc.ents:
+    for ent in resolver.ents:
         if ent.start <= head.i < ent.end and ent.label_ in _TARGET_LABELS:
             return _name_of(ent, resolver), (ent.start_char, ent.end_char)
     start = head.left_edge.i
@@ -465,16 +477,9 @@ def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[
     return resolver.by_title(span) or span.text, (span.start_char, span.end_char)
 
 
-def _orphan_quote_claims(
-    frames: list[Frame],
-    quotes: list[Quote],
-    doc: Doc,
-    sents: list[Span],
-    sent_of: dict[int, int],
-    resolver: Resolver,
-) -> list[Claim]:
+def _orphan_quote_claims(frames: list[Frame], art: Article) -> list[Claim]:
     """A quote no cue claims goes to the speaker of the neighbouring sentence."""
-    text = doc.text
+    doc, text, quotes = art.doc, art.text, art.quotes
     claimed = [s for f in frames for s in f.spans]
     groups: dict[int, list[Quote]] = {}
     for q in quotes:
@@ -488,8 +493,8 @@ def _orphan_quote_claims(
         first = doc.char_span(pieces[0].start, pieces[0].end, alignment_mode="expand")
         if first is None:
             continue
-        n = sent_of[first.start]
-        if not _is_mostly_quote(sents[n], pieces[0]):
+        n = art.sent_of[first.start]
+        if not _is_mostly_quote(art.sents[n], pieces[0], text):
             continue
         neighbour = _neighbour(frames, n)
         if neighbour is None or neighbour.speaker is None:
@@ -503,13 +508,13 @@ def _orphan_quote_claims(
             spans=spans,
         )
         frame.tokens = {t.i for t in _tokens_in(doc, spans)}
-        out.append(_claim(frame, doc, resolver, quotes, sents))
+        out.append(_claim(frame, art))
     return out
 
 
-def _is_mostly_quote(sent: Span, q: Quote) -> bool:
+def _is_mostly_quote(sent: Span, q: Quote, text: str) -> bool:
     words = _WORD.findall(sent.text)
-    inside = _WORD.findall(sent.doc.text[max(q.start, sent.start_char) : min(q.end, sent.end_char)])
+    inside = _WORD.findall(text[max(q.start, sent.start_char) : min(q.end, sent.end_char)])
     return bool(words) and len(inside) >= 0.6 * len(words)
 
 

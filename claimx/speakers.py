@@ -50,8 +50,7 @@ def _strip_det(tokens: list[Token]) -> list[Token]:
 def _text(tokens: list[Token]) -> str | None:
     if not tokens:
         return None
-    doc = tokens[0].doc
-    return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
+    return tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text
 
 
 def _name(span: Span) -> str:
@@ -64,7 +63,8 @@ class Resolver:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.persons = [e for e in doc.ents if e.label_ == "PERSON" and _strip_det(list(e))]
+        self.ents = list(doc.ents)  # Doc.ents builds new spans on every access
+        self.persons = [e for e in self.ents if e.label_ == "PERSON" and _strip_det(list(e))]
         self._full: dict[str, str] = {}
         for ent in self.persons:  # longest name per surname, first seen wins ties
             name = _name(ent)
@@ -129,7 +129,7 @@ class Resolver:
             wanted = {"ORG", "GPE"}
         else:
             return None
-        before = [e for e in self.doc.ents if e.label_ in wanted and e.end <= pronoun.i]
+        before = [e for e in self.ents if e.label_ in wanted and e.end <= pronoun.i]
         subjects = [e for e in before if e.root.dep_ in ("nsubj", "nsubjpass")]
         pool = subjects or before
         return pool[-1] if pool else None
@@ -140,7 +140,7 @@ class Resolver:
             return self._pronoun(subject)
         heads = [subject, *subject.conjuncts]
         mention = self._mention(subject, heads)
-        ents = [e for e in self.doc.ents if mention[0] <= e.start_char and e.end_char <= mention[1]]
+        ents = [e for e in self.ents if mention[0] <= e.start_char and e.end_char <= mention[1]]
         persons = [e for e in ents if e.label_ == "PERSON"]
         if persons:
             names = [self.canonical(e) for e in persons]
