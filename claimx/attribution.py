@@ -49,6 +49,7 @@ class Frame:
     inherited: bool = False
     sent: int = 0
     anchor: int = 0  # char offset used to order claims
+    mark: tuple[int, int] | None = None  # a punctuation cue (the colon of "Trump: …")
 
 
 @dataclass
@@ -78,6 +79,8 @@ def find_claims(doc: Doc, lexicon: CueLexicon) -> list[Claim]:
         m for t in doc if (m := lexicon.match(t)) is not None and _inside(t.idx, quotes) is None
     ]
     by_verb = {m.verb.i: m for m in matches}
+    # "said in a statement": the verb is the cue, the statement only its channel
+    matches = [m for m in matches if m.source is None or m.verb.head.i not in by_verb]
     frames: dict[int, Frame] = {}
     # ancestors first, so that participles can inherit their head cue's speaker
     for m in sorted(matches, key=lambda m: sum(1 for _ in m.verb.ancestors)):
@@ -91,8 +94,10 @@ def find_claims(doc: Doc, lexicon: CueLexicon) -> list[Claim]:
         _trim_trailing_participle(frame, doc)
         frame.spans = _to_spans(frame.tokens, doc)
     _attach_quotes(frames, art)
-    claims = [_claim(f, art) for f in sorted(frames.values(), key=lambda f: f.anchor) if f.spans]
-    claims += _orphan_quote_claims(list(frames.values()), art)
+    found = [f for f in frames.values() if f.spans]
+    found += _colon_frames(art, found)
+    claims = [_claim(f, art) for f in sorted(found, key=lambda f: f.anchor)]
+    claims += _orphan_quote_claims(found, art)
     claims.sort(key=lambda c: c.quote_spans[0])
     return _dedupe(claims)
 
@@ -109,11 +114,25 @@ def _frame(
     if parent is not None:
         head = frames[parent]
         return Frame(m, head.subject, head.speaker, tokens, inherited=True, anchor=m.verb.idx)
+    if subject is None and _agentless_passive(m.verb):
+        # "It was announced that …", "X is expected to …": a claim with no source
+        if not any(c.dep_ in ("ccomp", "xcomp") for c in m.verb.children):
+            return None
+        return Frame(m, None, Speaker(None, None, "unknown", None), tokens, anchor=m.verb.idx)
     if subject is None or subject.lower_ in _GENERIC_SUBJECTS:
         return None
     # a relative clause's speaker is its head noun, whose subtree holds the clause itself
     tokens -= {t.i for t in subject.subtree} - {t.i for t in m.verb.subtree}
-    return Frame(m, subject, resolver.speakers(subject), tokens, anchor=m.verb.idx)
+    speaker = resolver.speakers(subject)
+    if m.entry.cls == "evidence" and speaker.type == "person":
+        # "a poll shows a tight race" is a finding; "he has shown no sign" is not
+        tokens -= {t.i for c in m.verb.children if c.dep_ == "dobj" for t in c.subtree}
+    return Frame(m, subject, speaker, tokens, anchor=m.verb.idx)
+
+
+def _agentless_passive(verb: Token) -> bool:
+    deps = {c.dep_ for c in verb.children}
+    return ("nsubjpass" in deps or "auxpass" in deps) and "agent" not in deps
 
 
 def _subject(
@@ -121,9 +140,8 @@ def _subject(
 ) -> tuple[Token | None, int | None]:
     """The speaker's head token, or the verb index of the cue whose speaker it inherits."""
     verb = m.verb
-    if m.entry.lemma == "according":
-        objs = [c for c in (m.particle.children if m.particle else ()) if c.dep_ == "pobj"]
-        return (objs[0], None) if objs else (None, None)
+    if m.source is not None:
+        return m.source, None
     passive = False
     for child in verb.children:
         if child.dep_ == "nsubj":
@@ -153,8 +171,8 @@ def _subject(
 def _content_tokens(m: CueMatch, doc: Doc) -> set[int]:
     """Token indices of what the cue attributes, before quotes widen it."""
     verb, entry = m.verb, m.entry
-    if entry.lemma == "according":  # "according to X, <content>"
-        return _clause_without(verb.head, verb) if verb.head.i != verb.i else set()
+    if m.source is not None:  # "according to X, <content>"
+        return _clause_without(verb.head, verb)
     parts: list[Token] = []
     if m.particle is not None and m.particle.dep_ == "prep" and entry.particle != "as":
         parts += [c for c in m.particle.children if c.dep_ in ("pobj", "pcomp")]
@@ -164,8 +182,9 @@ def _content_tokens(m: CueMatch, doc: Doc) -> set[int]:
                 parts.append(child)
         elif child.dep_ in _CONTENT_DEPS or (entry.lemma, child.lower_) in _PREP_CONTENT:
             parts.append(child)
-    if not parts and any(c.dep_ == "agent" for c in verb.children):
-        # "The closure was announced by the ministry": the passive subject is the content
+    if not parts or any(c.dep_ == "xcomp" for c in parts):
+        # "The closure was announced by …", "X is expected to …": the passive subject is
+        # (part of) the content; expletive "it" is not
         parts += [c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ != "it"]
     if not parts and verb.dep_ == "parataxis" and verb.head.i != verb.i:
         return _clause_without(verb.head, verb)  # "The plan, she said, will fail."
@@ -354,6 +373,8 @@ def _claim(frame: Frame, art: Article) -> Claim:
     doc, text, resolver = art.doc, art.text, art.resolver
     speaker = frame.speaker or Speaker(None, None, "unknown", None)
     cue_text, cue_span = _cue(frame.cue, doc)
+    if frame.mark is not None:
+        cue_text, cue_span = text[frame.mark[0] : frame.mark[1]], frame.mark
     content = _tokens_in(doc, frame.spans)
     target, target_span = _target(frame, doc, resolver, content, speaker)
     prior = frame.cue.entry.prior if frame.cue else 0.0
@@ -519,11 +540,45 @@ def _is_mostly_quote(sent: Span, q: Quote, text: str) -> bool:
 
 
 def _neighbour(frames: list[Frame], n: int) -> Frame | None:
-    before = [f for f in frames if f.spans and f.speaker is not None and n - 2 <= f.sent < n]
+    named = [f for f in frames if f.spans and f.speaker is not None and f.speaker.name]
+    before = [f for f in named if n - 2 <= f.sent < n]
     if before:
         return max(before, key=lambda f: f.anchor)
-    after = [f for f in frames if f.spans and f.speaker is not None and f.sent == n + 1]
+    after = [f for f in named if f.sent == n + 1]
     return min(after, key=lambda f: f.anchor) if after else None
+
+
+_COLON_LINE = re.compile(r"^[ \t]*([^:\n]{2,80}?):[ \t]+(\S[^\n]*?)[ \t\r]*$", re.M)
+_COLON_SPEAKERS = {"PERSON", "ORG", "NORP", "GPE"}
+
+
+def _colon_frames(art: Article, found: list[Frame]) -> list[Frame]:
+    """A line "Name: words" attributes the words to the name (headlines, transcripts)."""
+    claimed = [s for f in found for s in f.spans]
+    frames = []
+    for m in _COLON_LINE.finditer(art.text):
+        head = art.doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
+        content = (m.start(2), m.end(2))
+        if (
+            head is None
+            or len(head) > 8
+            or any(s < content[1] and content[0] < e for s, e in claimed)
+        ):
+            continue
+        ents = [
+            e
+            for e in art.resolver.ents
+            if head.start <= e.start and e.end == head.end and e.label_ in _COLON_SPEAKERS
+        ]
+        if not ents or _inside(m.end(1), art.quotes) is not None:
+            continue
+        speaker = art.resolver.entity_speaker(ents[0], (head.start_char, head.end_char))
+        frame = Frame(None, ents[0].root, speaker, set(), [content], anchor=m.end(1))
+        frame.mark = (m.end(1), m.end(1) + 1)
+        frame.sent = art.sent_of[ents[0].start]
+        frame.spans = _widen(frame.spans, art.quotes)
+        frames.append(frame)
+    return frames
 
 
 def _dedupe(claims: list[Claim]) -> list[Claim]:

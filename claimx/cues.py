@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 from spacy.tokens import Token
 
-CueClass = Literal["speech", "belief", "attitude"]
-_CLASSES = ("speech", "belief", "attitude")
+CueClass = Literal["speech", "belief", "evidence", "attitude"]
+_CLASSES = ("speech", "belief", "evidence", "attitude")
+#: prepositional cues and the preposition that introduces their source
+_SOURCE_PREPOSITIONS = {"according": "to", "in": "in"}
 _PARTICLE_DEPS = {"prt", "prep", "mark"}
 
 
@@ -27,11 +30,16 @@ class CueEntry:
 
 @dataclass(frozen=True)
 class CueMatch:
-    """A cue found in a doc: its head verb, the particle token if any, the entry."""
+    """A cue found in a doc: its head word, the particle token if any, the entry.
+
+    ``source`` is set for prepositional cues ("according to X", "in a new poll"), whose
+    object is the speaker.
+    """
 
     verb: Token
     particle: Token | None
     entry: CueEntry
+    source: Token | None = None
 
     @property
     def tokens(self) -> list[Token]:
@@ -78,11 +86,11 @@ class CueLexicon:
 
     def match(self, token: Token) -> CueMatch | None:
         """The cue headed by ``token``, preferring a multiword cue ("call for" over "call")."""
-        if token.pos_ not in ("VERB", "AUX") and token.lower_ != "according":
+        if token.lower_ in _SOURCE_PREPOSITIONS:
+            return self._match_source(token)
+        if token.pos_ not in ("VERB", "AUX"):
             return None
         lemma = token.lemma_.lower()
-        if token.lower_ == "according":
-            lemma = "according"
         for child in token.children:
             if child.dep_ in _PARTICLE_DEPS and child.i > token.i:
                 entry = self._multi.get((lemma, child.lower_))
@@ -90,3 +98,28 @@ class CueLexicon:
                     return CueMatch(token, child, entry)
         entry = self._single.get(lemma)
         return None if entry is None else CueMatch(token, None, entry)
+
+    def _match_source(self, token: Token) -> CueMatch | None:
+        """ "according to X" and "in <poll, statement …>" attached to a clause."""
+        word = token.lower_
+        prep = (
+            token
+            if word == "in"
+            else next((c for c in token.children if c.lower_ == "to" and c.dep_ == "prep"), None)
+        )
+        if prep is None or token.dep_ != "prep" or token.head.pos_ not in ("VERB", "AUX"):
+            return None
+        source = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if source is None or word == "in" and source.lemma_.lower() not in source_nouns():
+            return None
+        entry = self._multi.get((word, "to")) if word == "according" else self._single.get(word)
+        if entry is None:
+            return None
+        return CueMatch(token, None if prep is token else prep, entry, source)
+
+
+@cache
+def source_nouns() -> frozenset[str]:
+    """Nouns that make "in …" a source ("in a statement", "in a new poll")."""
+    text = resources.files("claimx").joinpath("data/source_nouns.txt").read_text("utf-8")
+    return frozenset(ln.strip() for ln in text.splitlines() if ln.strip() and ln[0] != "#")

@@ -162,6 +162,13 @@ class Resolver:
             kind = "group" if subject.tag_ in ("NNS", "NNPS") else "unknown"
         return Speaker(_text(words), None, kind, mention)  # type: ignore[arg-type]
 
+    def entity_speaker(self, ent: Span, mention: tuple[int, int]) -> Speaker:
+        """The speaker a named entity stands for, mentioned at ``mention``."""
+        if ent.label_ == "PERSON":
+            name = self.canonical(ent)
+            return Speaker(name, self.role_of(ent) or self.roles.get(name), "person", mention)
+        return Speaker(_name(ent), None, _ENT_TYPES.get(ent.label_, "unknown"), mention)
+
     def _mention(self, subject: Token, heads: list[Token]) -> tuple[int, int]:
         tokens = mention_tokens(subject)
         last = max(h.i for h in heads)
@@ -185,10 +192,7 @@ class Resolver:
             if pronoun.lower_ in _GROUP_PRONOUNS:
                 kind = "group"
             return Speaker(None, None, kind, span)
-        if ent.label_ == "PERSON":
-            name = self.canonical(ent)
-            return Speaker(name, self.roles.get(name), "person", span)
-        return Speaker(_name(ent), None, _ENT_TYPES.get(ent.label_, "unknown"), span)
+        return self.entity_speaker(ent, span)
 
 
 def mention_tokens(subject: Token) -> list[int]:
