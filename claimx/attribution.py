@@ -34,6 +34,7 @@ _OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "nsubjpass"}
 _WORD = re.compile(r"\w+")
 _MIN_QUOTE_WORDS = 4
 _GENERIC_SUBJECTS = {"one", "you"}
+_CLOSING_MARKS = set("\"”’'»“")
 JOINER = " … "
 
 
@@ -68,7 +69,8 @@ class Article:
         text = doc.text  # Doc.text rebuilds the string on every access
         sents = list(doc.sents)
         sent_of = {t.i: n for n, s in enumerate(sents) for t in s}
-        return cls(doc, text, find_quotes(text), sents, sent_of, Resolver(doc))
+        quotes = find_quotes(text)
+        return cls(doc, text, quotes, sents, sent_of, Resolver(doc, quotes))
 
 
 def find_claims(doc: Doc, lexicon: CueLexicon) -> list[Claim]:
@@ -96,8 +98,8 @@ def find_claims(doc: Doc, lexicon: CueLexicon) -> list[Claim]:
     _attach_quotes(frames, art)
     found = [f for f in frames.values() if f.spans]
     found += _colon_frames(art, found)
-    claims = [_claim(f, art) for f in sorted(found, key=lambda f: f.anchor)]
-    claims += _orphan_quote_claims(found, art)
+    found += _orphan_quote_frames(found, art)
+    claims = [_claim(f, art) for f in found]
     claims.sort(key=lambda c: c.quote_spans[0])
     return _dedupe(claims)
 
@@ -498,39 +500,48 @@ def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[
     return resolver.by_title(span) or span.text, (span.start_char, span.end_char)
 
 
-def _orphan_quote_claims(frames: list[Frame], art: Article) -> list[Claim]:
-    """A quote no cue claims goes to the speaker of the neighbouring sentence."""
-    doc, text, quotes = art.doc, art.text, art.quotes
+def _orphan_quote_frames(frames: list[Frame], art: Article) -> list[Frame]:
+    """Quotes no cue claims: a continuation of the previous quote in the paragraph joins
+    its claim; any other goes to the speaker of the neighbouring sentence."""
+    text = art.text
     claimed = [s for f in frames for s in f.spans]
     groups: dict[int, list[Quote]] = {}
-    for q in quotes:
+    for q in art.quotes:
         groups.setdefault(q.group, []).append(q)
-    out = []
+    out: list[Frame] = []
     for pieces in groups.values():
         if any(_overlaps_any(q, claimed) for q in pieces):
             continue
         if sum(len(_WORD.findall(text[q.start : q.end])) for q in pieces) < _MIN_QUOTE_WORDS:
             continue
-        first = doc.char_span(pieces[0].start, pieces[0].end, alignment_mode="expand")
+        spans = [(q.start, q.end) for q in pieces]
+        previous = _continued_quote(frames + out, pieces[0], text)
+        if previous is not None:  # "…," she said. "…"
+            previous.spans += spans
+            continue
+        first = art.doc.char_span(pieces[0].start, pieces[0].end, alignment_mode="expand")
         if first is None:
             continue
         n = art.sent_of[first.start]
-        if not _is_mostly_quote(art.sents[n], pieces[0], text):
-            continue
         neighbour = _neighbour(frames, n)
-        if neighbour is None or neighbour.speaker is None:
+        if neighbour is None or not _is_mostly_quote(art.sents[n], pieces[0], text):
             continue
-        spans = [(q.start, q.end) for q in pieces]
-        frame = Frame(
-            cue=None,
-            subject=neighbour.subject,
-            speaker=neighbour.speaker,
-            tokens=set(),
-            spans=spans,
-        )
-        frame.tokens = {t.i for t in _tokens_in(doc, spans)}
-        out.append(_claim(frame, art))
+        tokens = {t.i for t in _tokens_in(art.doc, spans)}
+        out.append(Frame(None, neighbour.subject, neighbour.speaker, tokens, spans, sent=n))
     return out
+
+
+def _continued_quote(frames: list[Frame], q: Quote, text: str) -> Frame | None:
+    """The claim whose quote ends just before ``q`` in the same paragraph, if any."""
+    before = [f for f in frames if f.spans and f.spans[-1][1] <= q.start]
+    if not before:
+        return None
+    frame = max(before, key=lambda f: f.spans[-1][1])
+    end = frame.spans[-1][1]
+    gap = text[end : q.start]
+    if "\n" in gap or len(_WORD.findall(gap)) > 6 or text[end - 1] not in _CLOSING_MARKS:
+        return None
+    return frame if frame.speaker is not None and frame.speaker.name else None
 
 
 def _is_mostly_quote(sent: Span, q: Quote, text: str) -> bool:

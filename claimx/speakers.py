@@ -8,11 +8,13 @@ name to its later mentions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
 from .lexicons import role_types
+from .quotes import Quote
 from .types import SpeakerType
 
 _ENT_TYPES: dict[str, SpeakerType] = {
@@ -61,8 +63,9 @@ def _name(span: Span) -> str:
 class Resolver:
     """Canonical names, roles and pronoun antecedents for one article."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, quotes: Sequence[Quote] = ()) -> None:
         self.doc = doc
+        self.quoted = [(q.start, q.end) for q in quotes]
         self.ents = list(doc.ents)  # Doc.ents builds new spans on every access
         self.persons = [e for e in self.ents if e.label_ == "PERSON" and _strip_det(list(e))]
         self._full: dict[str, str] = {}
@@ -129,10 +132,17 @@ class Resolver:
             wanted = {"ORG", "GPE"}
         else:
             return None
-        before = [e for e in self.ents if e.label_ in wanted and e.end <= pronoun.i]
+        before = [
+            e
+            for e in self.ents
+            if e.label_ in wanted and e.end <= pronoun.i and not self._quoted(e.start_char)
+        ]
         subjects = [e for e in before if e.root.dep_ in ("nsubj", "nsubjpass")]
         pool = subjects or before
         return pool[-1] if pool else None
+
+    def _quoted(self, offset: int) -> bool:
+        return any(s < offset < e for s, e in self.quoted)
 
     def speakers(self, subject: Token) -> Speaker:
         """Describe the speaker whose subject (head token) is ``subject``."""

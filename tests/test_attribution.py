@@ -75,16 +75,28 @@ def test_passive_agent_is_the_speaker() -> None:
     assert claim.speaker_type == "organization"
 
 
+def test_quote_continued_after_the_attribution_joins_the_claim() -> None:
+    text = (
+        '"It will hurt the families who need help the most," Senator Maria Lopez told '
+        'reporters. "This is not the answer we promised."'
+    )
+    claim = only(text)
+    assert claim.cue == "told"
+    assert spans(text, claim) == [
+        '"It will hurt the families who need help the most,"',
+        '"This is not the answer we promised."',
+    ]
+
+
 def test_quote_without_cue_goes_to_the_previous_speaker() -> None:
     text = (
-        'Senator Maria Lopez criticized the proposal on Monday. "It will hurt the families '
-        'who need help the most," she told reporters. "This is not the answer we promised."'
+        "Senator Maria Lopez criticized the proposal on Monday.\n\n"
+        '"It will hurt the families who need help the most."'
     )
-    claims = claimx.extract(text)
-    last = claims[-1]
+    last = claimx.extract(text)[-1]
     assert last.cue is None
-    assert last.quote == '"This is not the answer we promised."'
-    assert last.speaker == "Maria Lopez"
+    assert last.quote == '"It will hurt the families who need help the most."'
+    assert (last.speaker, last.kind) == ("Maria Lopez", "direct")
 
 
 def test_pronoun_speaker_resolves_to_the_full_name() -> None:
