@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import stance
 from .cues import CueLexicon, CueMatch
+from .lexicons import role_types
 from .quotes import Quote, find_quotes
 from .speakers import Resolver, Speaker
 from .types import Claim, Kind
@@ -25,9 +26,11 @@ _CONTENT_DEPS = {"ccomp", "xcomp", "oprd"}
 # cues whose direct object is the addressee, not the content ("told reporters that …")
 _ADDRESSEE_CUES = {"tell", "ask", "warn", "remind", "assure", "inform"}
 # prepositional complements that carry content ("described X as Y", "blamed X for Y")
-_PREP_CONTENT = {("describe", "as"), ("see", "as"), ("accuse", "of"), ("blame", "for")}
-_PREP_CONTENT |= {("praise", "for"), ("criticize", "for"), ("criticise", "for")}
+# prepositional complements that carry content: "described X as Y", "blamed X for Y"
+_PREP_CONTENT = {("accuse", "of"), ("warn", "of"), ("warn", "about"), ("talk", "about")}
+_CONTENT_PREPS = {"speech": {"as"}, "attitude": {"as", "for"}, "belief": {"as"}}
 _INHERITING_DEPS = {"advcl", "conj"}
+_EMBEDDED_DEPS = {"xcomp", "pcomp"}
 _RELATIVE = {"who", "that", "which"}
 _TARGET_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "nsubjpass"}
@@ -158,6 +161,8 @@ def _subject(
                 objs = [c for c in child.children if c.dep_ == "pobj"]
                 return (objs[0], None) if objs else (None, None)
         return None, None
+    if verb.dep_ in _EMBEDDED_DEPS:
+        return _controller(verb, frames), None
     if verb.dep_ not in _INHERITING_DEPS:
         return None, None
     for node in verb.ancestors:  # the cue this participle hangs on ...
@@ -168,6 +173,26 @@ def _subject(
             if child.dep_ in ("nsubj", "nsubjpass") and node.i not in by_verb:
                 return child, None
     return None, None
+
+
+def _controller(verb: Token, frames: dict[int, Frame]) -> Token | None:
+    """Who "refrained from endorsing" or "was reluctant to endorse": the subject of the
+    governing clause, when that is a speaker and the clause is not another claim's content."""
+    node = verb
+    while node.dep_ in _EMBEDDED_DEPS or node.dep_ in ("prep", "acomp"):
+        node = node.head
+        if node.i in frames or any(node.i in f.tokens for f in frames.values()):
+            return None
+    for child in node.children:
+        if child.dep_ == "nsubj" and _speaker_like(child):
+            return child
+    return None
+
+
+def _speaker_like(token: Token) -> bool:
+    if token.pos_ == "PRON":
+        return token.lower_ in ("he", "she", "they", "i", "we")
+    return token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or token.lemma_ in role_types()
 
 
 def _content_tokens(m: CueMatch, doc: Doc) -> set[int]:
@@ -182,7 +207,11 @@ def _content_tokens(m: CueMatch, doc: Doc) -> set[int]:
         if child.dep_ == "dobj":
             if _object_is_content(entry.lemma, entry.cls, child):
                 parts.append(child)
-        elif child.dep_ in _CONTENT_DEPS or (entry.lemma, child.lower_) in _PREP_CONTENT:
+        elif (
+            child.dep_ in _CONTENT_DEPS
+            or (entry.lemma, child.lower_) in _PREP_CONTENT
+            or (child.dep_ == "prep" and child.lower_ in _CONTENT_PREPS.get(entry.cls, ()))
+        ):
             parts.append(child)
     if not parts or any(c.dep_ == "xcomp" for c in parts):
         # "The closure was announced by …", "X is expected to …": the passive subject is
