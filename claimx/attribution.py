@@ -541,12 +541,12 @@ def _orphan_quote_frames(frames: list[Frame], art: Article) -> list[Frame]:
     for pieces in groups.values():
         if any(_overlaps_any(q, claimed) for q in pieces):
             continue
-        if sum(len(_WORD.findall(text[q.start : q.end])) for q in pieces) < _MIN_QUOTE_WORDS:
-            continue
         spans = [(q.start, q.end) for q in pieces]
         previous = _continued_quote(frames + out, pieces[0], text)
         if previous is not None:  # "…," she said. "…"
             previous.spans += spans
+            continue
+        if sum(len(_WORD.findall(text[q.start : q.end])) for q in pieces) < _MIN_QUOTE_WORDS:
             continue
         first = art.doc.char_span(pieces[0].start, pieces[0].end, alignment_mode="expand")
         if first is None:
