@@ -124,7 +124,7 @@ def _frame(
         if not any(c.dep_ in ("ccomp", "xcomp") for c in m.verb.children):
             return None
         return Frame(m, None, Speaker(None, None, "unknown", None), tokens, anchor=m.verb.idx)
-    if subject is None or subject.lower_ in _GENERIC_SUBJECTS:
+    if subject is None or (subject.pos_ == "PRON" and subject.lower_ in _GENERIC_SUBJECTS):
         return None
     # a relative clause's speaker is its head noun, whose subtree holds the clause itself
     tokens -= {t.i for t in subject.subtree} - {t.i for t in m.verb.subtree}

@@ -10,8 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# mark -> the marks that may close it
-_DOUBLE_PAIRS = {'"': '"', "“": '”"', "„": "“”", "«": "»", "»": "«"}
+# mark -> the marks that may close it; '' and `` are the doubled marks of some wires
+_DOUBLE_PAIRS = {
+    '"': ('"',),
+    "“": ("”", '"'),
+    "„": ("“", "”"),
+    "«": ("»",),
+    "»": ("«",),
+    "''": ("''",),
+    "``": ("''",),
+}
+_DOUBLE_MARKS = frozenset('"“”„«»')
 _SINGLE_PAIRS = {"'": "'", "‘": "’'", "‚": "‘’"}
 _OPEN_CONTEXT = " \t\n\r([{—–-/:;,"
 _PARAGRAPH = re.compile(r"\n[ \t\r]*")
@@ -41,7 +50,7 @@ def find_quotes(text: str) -> list[Quote]:
     for start, end in _paragraph_spans(text):
         pieces, open_at = _scan_paragraph(text, start, end)
         if run:
-            reopened = text[start] in _DOUBLE_PAIRS
+            reopened = _double_mark(text, start, end) is not None
             if reopened and open_at == start and not pieces:
                 run.append((start, _rstrip(text, start, end)))
                 continue
@@ -76,9 +85,17 @@ def _rstrip(text: str, start: int, end: int) -> int:
     return end
 
 
-def _is_opening(text: str, i: int, start: int, end: int) -> bool:
+def _double_mark(text: str, i: int, end: int) -> str | None:
+    """The double quote mark starting at ``i`` ("''" counts as one), if any."""
+    pair = text[i : min(i + 2, end)]
+    if pair in ("''", "``"):
+        return pair
+    return text[i] if text[i] in _DOUBLE_MARKS else None
+
+
+def _is_opening(text: str, i: int, start: int, end: int, width: int = 1) -> bool:
     before = text[i - 1] if i > start else " "
-    after = text[i + 1] if i + 1 < end else " "
+    after = text[i + width] if i + width < end else " "
     return (before in _OPEN_CONTEXT or before in _DOUBLE_PAIRS) and not after.isspace()
 
 
@@ -91,22 +108,24 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
     """Closed double quotes in one paragraph, and where an unclosed one opened."""
     pieces: list[tuple[int, int]] = []
     open_at: int | None = None
-    closers = ""
+    closers: tuple[str, ...] = ()
     i = start
     while i < end:
         ch = text[i]
+        mark = _double_mark(text, i, end)
+        width = len(mark) if mark else 1
         if open_at is None:
-            if ch in _DOUBLE_PAIRS and ch != "»" and _is_opening(text, i, start, end):
-                open_at, closers = i, _DOUBLE_PAIRS[ch]
+            if mark in _DOUBLE_PAIRS and mark != "»" and _is_opening(text, i, start, end, width):
+                open_at, closers = i, _DOUBLE_PAIRS[mark]
             elif ch in _SINGLE_PAIRS and _is_opening(text, i, start, end):
                 close = _find_single_close(text, i, end, _SINGLE_PAIRS[ch])
                 if close is not None:
                     pieces.append((i, close + 1))
                     i = close
-        elif ch in closers and _is_closing(text, i, start):
-            pieces.append((open_at, i + 1))
+        elif mark in closers and _is_closing(text, i, start):
+            pieces.append((open_at, i + width))
             open_at = None
-        i += 1
+        i += width
     return pieces, open_at
 
 
