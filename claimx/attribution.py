@@ -28,6 +28,7 @@ _ADDRESSEE_CUES = {"tell", "ask", "warn", "remind", "assure", "inform"}
 # prepositional complements that carry content ("described X as Y", "blamed X for Y")
 # prepositional complements that carry content: "described X as Y", "blamed X for Y"
 _PREP_CONTENT = {("accuse", "of"), ("warn", "of"), ("warn", "about"), ("talk", "about")}
+_PREP_CONTENT |= {("ask", "about"), ("speak", "about"), ("comment", "on"), ("testify", "about")}
 _CONTENT_PREPS = {"speech": {"as"}, "attitude": {"as", "for"}, "belief": {"as"}}
 _INHERITING_DEPS = {"advcl", "conj"}
 _EMBEDDED_DEPS = {"xcomp", "pcomp"}
@@ -121,7 +122,10 @@ def _frame(
         return Frame(m, head.subject, head.speaker, tokens, inherited=True, anchor=m.verb.idx)
     if subject is None and _agentless_passive(m.verb):
         # "It was announced that …", "X is expected to …": a claim with no source
-        if not any(c.dep_ in ("ccomp", "xcomp") for c in m.verb.children):
+        if not any(
+            c.dep_ in ("ccomp", "xcomp") or (m.entry.lemma, c.lower_) in _PREP_CONTENT
+            for c in m.verb.children
+        ):
             return None
         return Frame(m, None, Speaker(None, None, "unknown", None), tokens, anchor=m.verb.idx)
     if subject is None or (subject.pos_ == "PRON" and subject.lower_ in _GENERIC_SUBJECTS):
@@ -382,7 +386,8 @@ def _introduced_quote(free: list[Quote], verb: Token, sent: Span, text: str) -> 
     before = [q for q in free if q.end <= verb.idx and q.end > sent.start_char - 1]
     for q in reversed(before):
         gap = text[q.end : verb.idx]
-        if len(_WORD.findall(gap)) <= 4 and "\n" not in gap:
+        lead = text[sent.start_char : q.start] if q.start > sent.start_char else ""
+        if len(_WORD.findall(gap)) <= 4 and "\n" not in gap and len(_WORD.findall(lead)) <= 2:
             return q
     after = [q for q in free if q.start >= verb.idx]
     for q in after[:1]:
