@@ -1,0 +1,379 @@
+"""The command line: a thin shell over the library (``claimx extract``, ``claimx info``).
+
+spaCy and the pipeline are imported inside the commands, so that ``claimx --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import signal
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePath
+from types import FrameType
+from typing import IO, TYPE_CHECKING, Any, TextIO
+
+import click
+
+from . import __version__
+from .errors import ClaimxError, InputError
+from .inputs import STDIN, Input, expand, iter_texts
+from .writers import FORMATS, Record, extension, make_writer, write_file
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+Emit = Callable[[Input, list[Record]], None]
+
+
+class Fatal(click.ClickException):
+    """An error that ends the run: one line on stderr, exit 1."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print ``claimx: error: …`` on stderr."""
+        click.echo(f"claimx: error: {self.format_message()}", err=True)
+
+
+class ClaimxGroup(click.Group):
+    """Turns library errors into one-line messages and Ctrl-C into a quiet exit 130."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand, translating claimx errors and interrupts into exit codes."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130) from None
+        except ClaimxError as exc:
+            raise Fatal(str(exc)) from exc
+
+
+@click.group(cls=ClaimxGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="claimx")
+def cli() -> None:
+    """Extract attributed claims (who said what, about whom, for or against) from news."""
+
+
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {value!r}") from None
+    return value
+
+
+def _check_glob(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value:
+        raise click.BadParameter("must not be empty")
+    return value
+
+
+model_option = click.option(
+    "-m",
+    "--model",
+    envvar="CLAIMX_MODEL",
+    show_envvar=True,
+    metavar="NAME|PATH",
+    help="spaCy base pipeline: an installed package name or a path.",
+)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="yaml",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Write one file per article under DIR instead of printing.",
+)
+@click.option(
+    "--glob",
+    metavar="PATTERN",
+    default="*.txt",
+    show_default=True,
+    callback=_check_glob,
+    help="Which files to read from folders.",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    default="utf-8",
+    show_default=True,
+    callback=_check_encoding,
+    help="Encoding of the input files.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=1,
+    show_default=True,
+    help="Parse in N processes.",
+)
+@model_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+def extract(
+    paths: tuple[str, ...],
+    fmt: str,
+    output_dir: Path | None,
+    glob: str,
+    encoding: str,
+    jobs: int,
+    model: str | None,
+    quiet: bool,
+) -> None:
+    """Print the claims in articles: files, folders (searched recursively) or - for stdin."""
+    from rich.console import Console
+
+    from . import api
+
+    console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+    items = _collect(paths, glob, console)
+    if output_dir is not None:
+        _check_targets(items, output_dir, fmt)
+    api.load(model)  # a missing model fails here, before anything is printed
+    tally = Tally(console)
+    show_progress = not quiet and len(items) > 1 and _progress_fits(console, output_dir)
+    sink = _stdout_sink(fmt) if output_dir is None else _dir_sink(fmt, output_dir)
+    with sink as emit, _progress(console, len(items), show_progress) as advance:
+
+        def failed(exc: InputError) -> None:
+            tally.fail(exc)
+            advance()
+
+        texts = iter_texts(items, encoding, on_error=failed)
+        results = api.extract_many(texts, as_tuples=True, model=model, n_process=jobs)
+        with _workers_guarded(results, jobs):
+            for claims, item in results:
+                records = [replace(claim, source=item.source).to_dict() for claim in claims]
+                emit(item, records)
+                tally.add(records)
+                advance()
+    if not quiet and (len(items) > 1 or tally.failed):
+        console.print(tally.summary())
+    if tally.failed:
+        click.get_current_context().exit(1)
+
+
+@dataclass
+class Tally:
+    """Counts for the end-of-run summary; reports failed inputs as they happen."""
+
+    console: Console
+    articles: int = 0
+    claims: int = 0
+    failed: int = 0
+
+    def add(self, records: list[Record]) -> None:
+        """Count one parsed article."""
+        self.articles += 1
+        self.claims += len(records)
+
+    def fail(self, exc: InputError) -> None:
+        """Report an input that could not be read, in one line."""
+        self.failed += 1
+        self.console.print(f"claimx: error: {exc.source} {exc.problem}; {exc.fix}")
+
+    def summary(self) -> str:
+        """``claimx: 12 articles, 57 claims, 1 failed``."""
+        text = f"claimx: {_plural(self.articles, 'article')}, {_plural(self.claims, 'claim')}"
+        return text + (f", {self.failed} failed" if self.failed else "")
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _collect(paths: tuple[str, ...], glob: str, console: Console) -> list[Input]:
+    """Every input the arguments name, in order; a folder without matches gets a warning."""
+    if paths.count(STDIN) > 1:
+        raise click.BadParameter("'-' (stdin) can be given only once", param_hint="'PATHS...'")
+    items = []
+    for arg in paths:
+        found = expand(arg, glob)
+        if not found:
+            console.print(f"claimx: warning: {arg} has no files matching {glob!r}; see --glob")
+        items.extend(found)
+    return items
+
+
+def output_path(item: Input, fmt: str) -> PurePath:
+    """Where ``-o`` puts an input's claims, relative to the output folder."""
+    return item.relpath.with_suffix(extension(fmt))
+
+
+def _check_targets(items: list[Input], output_dir: Path, fmt: str) -> None:
+    """Refuse to run if two inputs would write the same output file."""
+    seen: dict[PurePath, Input] = {}
+    for item in items:
+        target = output_path(item, fmt)
+        if target in seen:
+            raise click.UsageError(
+                f"{seen[target].label} and {item.label} would both be written to "
+                f"{output_dir / target}; give their folder instead of the files"
+            )
+        seen[target] = item
+
+
+@contextmanager
+def _stdout_sink(fmt: str) -> Iterator[Emit]:
+    """All claims as one stream on stdout."""
+    out = _utf8_stdout()
+    writer = make_writer(fmt, out)
+    writer.start()
+
+    def emit(item: Input, records: list[Record]) -> None:
+        for record in records:
+            writer.write(record)
+        out.flush()  # so that claims appear as each article is parsed
+
+    yield emit
+    writer.end()
+    out.flush()
+
+
+def _utf8_stdout() -> TextIO:
+    """stdout, switched to UTF-8 if needed: claims hold any text, whatever the locale."""
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper) and codecs.lookup(out.encoding).name != "utf-8":
+        out.reconfigure(encoding="utf-8")
+    return out
+
+
+@contextmanager
+def _dir_sink(fmt: str, output_dir: Path) -> Iterator[Emit]:
+    """One file per article under ``output_dir``."""
+
+    def emit(item: Input, records: list[Record]) -> None:
+        path = output_dir / output_path(item, fmt)
+        try:
+            write_file(path, fmt, records)
+        except OSError as exc:
+            raise Fatal(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+    yield emit
+
+
+@contextmanager
+def _workers_guarded(results: Iterator[Any], jobs: int) -> Iterator[None]:
+    """With ``-j``, leave Ctrl-C to the main process and end the workers if the run stops early.
+
+    A forked spaCy worker keeps its own end of the pipe it sends results on, so once nobody
+    reads them it blocks forever, and ``nlp.pipe`` waits for it: without this, Ctrl-C or
+    ``| head`` would hang the run.
+    """
+    if jobs == 1:
+        yield
+        return
+    previous = _leave_interrupts_to_main()
+    try:
+        with warnings.catch_warnings():
+            try:
+                yield
+            except BaseException:
+                _stop_workers()
+                # Closing the generator runs nlp.pipe's clean-up now, while the workers are gone.
+                getattr(results, "close", lambda: None)()
+                raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _leave_interrupts_to_main() -> Any:
+    """Handle Ctrl-C in this process only; returns the handler it replaced, if it did."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        return None  # started to ignore Ctrl-C (nohup, `&`): keep ignoring it
+    main = os.getpid()
+
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        # Workers are forked with this handler; they ignore Ctrl-C and let the main process stop.
+        if os.getpid() == main:
+            _stop_workers()
+            raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGINT, on_interrupt)
+
+
+def _stop_workers() -> None:
+    """Terminate spaCy's worker processes (the only children claimx has)."""
+    import multiprocessing
+
+    # spaCy then warns that its workers did not finish; here that is on purpose.
+    warnings.filterwarnings("ignore", message=r"\[W127\]")
+    for worker in multiprocessing.active_children():
+        worker.terminate()
+
+
+def _progress_fits(console: Console, output_dir: Path | None) -> bool:
+    """Whether a progress bar on stderr can be shown without garbling claims on the screen."""
+    return console.is_terminal and (output_dir is not None or not sys.stdout.isatty())
+
+
+@contextmanager
+def _progress(console: Console, total: int, enabled: bool) -> Iterator[Callable[[], None]]:
+    """A Rich progress bar on stderr; yields the function that advances it."""
+    if not enabled:
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True, redirect_stdout=False) as bar:
+        task = bar.add_task("extract", total=total)
+        yield lambda: bar.advance(task)
+
+
+@cli.command()
+@model_option
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def info(model: str | None, fmt: str) -> None:
+    """Show the pipeline claimx runs: base model, components and versions."""
+    import json
+    from importlib import metadata
+
+    from . import api
+
+    nlp = api.load(model)
+    details: dict[str, Any] = {
+        "claimx": __version__,
+        "spacy": metadata.version("spacy"),
+        "model": f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}",
+        "model_version": nlp.meta.get("version"),
+        "pipeline": list(nlp.pipe_names),
+    }
+    if fmt == "json":
+        click.echo(json.dumps(details, indent=2))
+        return
+    click.echo(f"claimx    {details['claimx']}")
+    click.echo(f"spaCy     {details['spacy']}")
+    click.echo(f"model     {details['model']} {details['model_version']}")
+    click.echo(f"pipeline  {', '.join(details['pipeline'])}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="claimx")
