@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+import warnings
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -60,7 +62,7 @@ def extract_many(
     model: str | None = ...,
     n_process: int = ...,
     batch_size: int = ...,
-) -> Iterator[list[Claim]]: ...
+) -> Generator[list[Claim], None, None]: ...
 
 
 @overload
@@ -71,7 +73,7 @@ def extract_many(
     model: str | None = ...,
     n_process: int = ...,
     batch_size: int = ...,
-) -> Iterator[tuple[list[Claim], C]]: ...
+) -> Generator[tuple[list[Claim], C], None, None]: ...
 
 
 def extract_many(
@@ -81,19 +83,39 @@ def extract_many(
     model: str | None = None,
     n_process: int = 1,
     batch_size: int = 16,
-) -> Iterator[Any]:
+) -> Generator[Any, None, None]:
     """Stream claims for many texts, in input order, parsing with ``nlp.pipe``.
 
     texts: strings, or ``(text, context)`` pairs when ``as_tuples`` is true; then each
         result is ``(claims, context)``, like spaCy's ``nlp.pipe(as_tuples=True)``.
-    n_process: worker processes for parsing (``nlp.pipe(n_process=...)``).
+    n_process: worker processes for parsing (``nlp.pipe(n_process=...)``). Close the
+        generator (or let it be collected) if you stop early: that ends the workers.
     """
     nlp = load(model)
-    if as_tuples:
-        for doc, context in nlp.pipe(
-            texts, as_tuples=True, n_process=n_process, batch_size=batch_size
-        ):
-            yield doc._.claims, context
-    else:
-        for doc in nlp.pipe(texts, n_process=n_process, batch_size=batch_size):
-            yield doc._.claims
+    pipe: Any = nlp.pipe  # one call for both shapes; the overloads want a literal flag
+    docs = pipe(texts, as_tuples=as_tuples, n_process=n_process, batch_size=batch_size)
+    with _workers_ended_early(docs, n_process):
+        for item in docs:
+            yield (item[0]._.claims, item[1]) if as_tuples else item._.claims
+
+
+@contextmanager
+def _workers_ended_early(docs: Iterator[Any], n_process: int) -> Iterator[None]:
+    """End spaCy's workers when the caller stops reading before the end (break, Ctrl-C).
+
+    A forked worker keeps its own end of the pipe it sends results on, so once nobody
+    reads it blocks forever, and closing ``nlp.pipe`` waits for it: a hang.
+    """
+    import multiprocessing
+
+    others = set(multiprocessing.active_children())
+    try:
+        yield
+    except BaseException:  # GeneratorExit included: the caller stopped early
+        if n_process != 1:
+            for worker in set(multiprocessing.active_children()) - others:
+                worker.terminate()
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=r"\[W127\]")  # "workers didn't finish"
+                getattr(docs, "close", lambda: None)()
+        raise

@@ -10,9 +10,8 @@ import io
 import os
 import signal
 import sys
-import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from types import FrameType
@@ -158,7 +157,8 @@ def extract(
 
         texts = iter_texts(items, encoding, on_error=failed)
         results = api.extract_many(texts, as_tuples=True, model=model, n_process=jobs)
-        with _workers_guarded(results, jobs):
+        # closing the stream on any early exit (| head, Ctrl-C) ends spaCy's workers
+        with _interrupts_to_main(jobs), closing(results):
             for claims, item in results:
                 records = [replace(claim, source=item.source).to_dict() for claim in claims]
                 emit(item, records)
@@ -270,54 +270,23 @@ def _dir_sink(fmt: str, output_dir: Path) -> Iterator[Emit]:
 
 
 @contextmanager
-def _workers_guarded(results: Iterator[Any], jobs: int) -> Iterator[None]:
-    """With ``-j``, leave Ctrl-C to the main process and end the workers if the run stops early.
-
-    A forked spaCy worker keeps its own end of the pipe it sends results on, so once nobody
-    reads them it blocks forever, and ``nlp.pipe`` waits for it: without this, Ctrl-C or
-    ``| head`` would hang the run.
-    """
-    if jobs == 1:
-        yield
+def _interrupts_to_main(jobs: int) -> Iterator[None]:
+    """With ``-j``, Ctrl-C interrupts the main process only, which then ends the workers
+    (``extract_many`` does, when it is closed); workers that saw it too would print tracebacks."""
+    if jobs == 1 or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield  # one process, or started to ignore Ctrl-C (nohup, `&`): keep it so
         return
-    previous = _leave_interrupts_to_main()
-    try:
-        with warnings.catch_warnings():
-            try:
-                yield
-            except BaseException:
-                _stop_workers()
-                # Closing the generator runs nlp.pipe's clean-up now, while the workers are gone.
-                getattr(results, "close", lambda: None)()
-                raise
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
-
-
-def _leave_interrupts_to_main() -> Any:
-    """Handle Ctrl-C in this process only; returns the handler it replaced, if it did."""
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        return None  # started to ignore Ctrl-C (nohup, `&`): keep ignoring it
     main = os.getpid()
 
     def on_interrupt(signum: int, frame: FrameType | None) -> None:
-        # Workers are forked with this handler; they ignore Ctrl-C and let the main process stop.
-        if os.getpid() == main:
-            _stop_workers()
+        if os.getpid() == main:  # workers are forked with this handler and ignore it
             raise KeyboardInterrupt
 
-    return signal.signal(signal.SIGINT, on_interrupt)
-
-
-def _stop_workers() -> None:
-    """Terminate spaCy's worker processes (the only children claimx has)."""
-    import multiprocessing
-
-    # spaCy then warns that its workers did not finish; here that is on purpose.
-    warnings.filterwarnings("ignore", message=r"\[W127\]")
-    for worker in multiprocessing.active_children():
-        worker.terminate()
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _progress_fits(console: Console, output_dir: Path | None) -> bool:

@@ -68,3 +68,13 @@ def test_extract_many_with_two_processes_keeps_order() -> None:
 def test_unknown_model_is_a_clear_error() -> None:
     with pytest.raises(ModelError, match="no_such_pipeline"):
         claimx.load("no_such_pipeline")
+
+
+def test_stopping_a_parallel_stream_early_ends_its_workers() -> None:
+    import multiprocessing
+
+    texts = [f"Officer Ames said the road {n} was closed." for n in range(400)]
+    stream = claimx.extract_many(texts, n_process=2, batch_size=4)
+    assert next(stream)[0].speaker == "Ames"
+    stream.close()  # what a `break` does: must return, not wait for blocked workers
+    assert not multiprocessing.active_children()
