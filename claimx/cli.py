@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import codecs
 import io
+import multiprocessing
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
@@ -271,8 +273,8 @@ def _dir_sink(fmt: str, output_dir: Path) -> Iterator[Emit]:
 
 @contextmanager
 def _interrupts_to_main(jobs: int) -> Iterator[None]:
-    """With ``-j``, Ctrl-C interrupts the main process only, which then ends the workers
-    (``extract_many`` does, when it is closed); workers that saw it too would print tracebacks."""
+    """With ``-j``, Ctrl-C interrupts the main process only, which ends the workers; workers
+    that saw it too would print tracebacks."""
     if jobs == 1 or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         yield  # one process, or started to ignore Ctrl-C (nohup, `&`): keep it so
         return
@@ -280,6 +282,11 @@ def _interrupts_to_main(jobs: int) -> Iterator[None]:
 
     def on_interrupt(signum: int, frame: FrameType | None) -> None:
         if os.getpid() == main:  # workers are forked with this handler and ignore it
+            # end the workers first: interrupted inside nlp.pipe, spaCy joins them, then
+            # warns that they did not finish, which here is on purpose
+            warnings.filterwarnings("ignore", message=r"\[W127\]")
+            for worker in multiprocessing.active_children():  # the CLI's only children
+                worker.terminate()
             raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
