@@ -189,7 +189,7 @@ class Tally:
     def fail(self, exc: InputError) -> None:
         """Report an input that could not be read, in one line."""
         self.failed += 1
-        self.console.print(f"claimx: error: {exc.source} {exc.problem}; {exc.fix}")
+        self.console.print(f"claimx: error: {exc}")
 
     def summary(self) -> str:
         """``claimx: 12 articles, 57 claims, 1 failed``."""

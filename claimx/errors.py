@@ -8,13 +8,16 @@ class ClaimxError(Exception):
 
 
 class InputError(ClaimxError):
-    """An input file cannot be read as text (not UTF-8, binary, unreadable)."""
+    """An input file cannot be read as text (not UTF-8, binary, unreadable).
+
+    ``problem`` reads on from the file name ("is not valid UTF-8 …"); ``fix`` says what to do.
+    """
 
     def __init__(self, source: str, problem: str, fix: str) -> None:
         self.source = source
         self.problem = problem
         self.fix = fix
-        super().__init__(f"{source}: {problem}; {fix}")
+        super().__init__(f"{source} {problem}; {fix}")
 
 
 class ModelError(ClaimxError):

