@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -133,6 +133,11 @@ def _frame(
     # a relative clause's speaker is its head noun, whose subtree holds the clause itself
     tokens -= {t.i for t in subject.subtree} - {t.i for t in m.verb.subtree}
     speaker = resolver.speakers(subject)
+    relative = [c for c in m.verb.children if c.dep_ == "nsubj" and c.lower_ in _RELATIVE]
+    if relative and subject.i == m.verb.head.i:
+        # "Smith, who said …": the mention in the clause is "who", the name is Smith's
+        who = relative[0]
+        speaker = replace(speaker, span=(who.idx, who.idx + len(who)))
     if m.entry.cls == "evidence" and speaker.type == "person":
         # "a poll shows a tight race" is a finding; "he has shown no sign" is not
         tokens -= {t.i for c in m.verb.children if c.dep_ == "dobj" for t in c.subtree}

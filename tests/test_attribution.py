@@ -232,3 +232,10 @@ def test_title_resolves_to_the_person_given_it() -> None:
     claim = only(text)
     assert (claim.speaker, claim.speaker_type) == ("Dmitry Peskov", "person")
     assert text[slice(*claim.speaker_span)] == "spokesman"  # type: ignore[misc]
+
+
+def test_relative_clause_speaker_is_named_by_its_head() -> None:
+    text = "The plan was drafted by Laura Chen, who said the park would close."
+    claim = only(text, "said")
+    assert claim.speaker == "Laura Chen"
+    assert text[slice(*claim.speaker_span)] == "who"  # type: ignore[misc]
