@@ -110,7 +110,10 @@ class CueLexicon:
         if prep is None or token.dep_ != "prep" or token.head.pos_ not in ("VERB", "AUX"):
             return None
         source = next((c for c in prep.children if c.dep_ == "pobj"), None)
-        if source is None or (word == "in" and source.lemma_.lower() not in source_nouns()):
+        if source is None:
+            return None
+        # "In a new poll, X leads" names a source; "slid in the polls" does not
+        if word == "in" and (source.lemma_.lower() not in source_nouns() or token.i > token.head.i):
             return None
         entry = self._multi.get((word, "to")) if word == "according" else self._single.get(word)
         if entry is None:
