@@ -25,11 +25,15 @@ from .types import Claim, Kind
 _CONTENT_DEPS = {"ccomp", "xcomp", "oprd"}
 # cues whose direct object is the addressee, not the content ("told reporters that …")
 _ADDRESSEE_CUES = {"tell", "ask", "warn", "remind", "assure", "inform"}
-# prepositional complements that carry content ("described X as Y", "blamed X for Y")
 # prepositional complements that carry content: "described X as Y", "blamed X for Y"
 _PREP_CONTENT = {("accuse", "of"), ("warn", "of"), ("warn", "about"), ("talk", "about")}
 _PREP_CONTENT |= {("ask", "about"), ("speak", "about"), ("comment", "on"), ("testify", "about")}
-_CONTENT_PREPS = {"speech": {"as"}, "attitude": {"as", "for"}, "belief": {"as"}}
+_CONTENT_PREPS = {
+    "speech": {"as"},
+    "attitude": {"as", "for", "by", "with"},
+    "belief": {"as"},
+    "evidence": {"with"},
+}
 _INHERITING_DEPS = {"advcl", "conj"}
 _EMBEDDED_DEPS = {"xcomp", "pcomp"}
 _RELATIVE = {"who", "that", "which"}
