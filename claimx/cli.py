@@ -350,6 +350,72 @@ def info(model: str | None, fmt: str) -> None:
     click.echo(f"pipeline  {', '.join(details['pipeline'])}")
 
 
+@cli.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=0.5,
+    show_default=True,
+    help="Least content overlap (token Dice) for a claim to match a gold claim.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=1,
+    show_default=True,
+    help="Parse in N processes.",
+)
+@model_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def evaluate(
+    gold: str, fmt: str, threshold: float, jobs: int, model: str | None, quiet: bool
+) -> None:
+    """Score claimx against hand-annotated articles (JSON Lines: id, text, claims).
+
+    Prints precision, recall and F1 for claims (content and speaker right), content and
+    exact content, speaker and cue accuracy, by kind; the metric is defined in
+    claimx.evaluate.
+    """
+    import json
+
+    from rich.console import Console
+
+    from . import api
+    from . import evaluate as evaluation
+
+    console = Console(stderr=True, markup=False, emoji=False, highlight=False)
+    articles = evaluation.read_gold(gold)
+    api.load(model)  # a missing model fails here, before the progress bar
+    show_progress = not quiet and console.is_terminal
+    with _interrupts_to_main(jobs), _progress(console, len(articles), show_progress) as advance:
+        report = evaluation.evaluate(
+            articles,
+            model=model,
+            n_process=jobs,
+            threshold=threshold,
+            progress=advance,
+            gold_file=gold,
+        )
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    out = Console(highlight=False)
+    for table in evaluation.render_tables(report):
+        out.print(table)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="claimx")

@@ -574,3 +574,41 @@ def test_real_missing_model(run: Run, tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout) == (1, "")
     (line,) = result.stderr.splitlines()
     assert line.startswith("claimx: error: cannot load spaCy pipeline")
+
+
+def _gold_file(tmp_path: Path) -> Path:
+    text = "Mayor Jane Smith said that the bridge would reopen in May."
+    content = "that the bridge would reopen in May"
+    claim = {
+        "speaker_span": [text.index("Jane"), text.index(" said")],
+        "cue": "said",
+        "cue_span": [text.index("said"), text.index("said") + 4],
+        "content_fragments": [[text.index(content), text.index(content) + len(content)]],
+        "kind": "indirect",
+    }
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({"id": "a1", "text": text, "claims": [claim]}) + "\n")
+    return path
+
+
+def test_real_evaluate_json(run: Run, tmp_path: Path) -> None:
+    result = run("evaluate", _gold_file(tmp_path), "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["articles"] == 1
+    assert report["all"]["claim"]["f1"] == 1.0
+    assert report["all"]["content_exact"]["r"] == 1.0
+
+
+def test_real_evaluate_table(run: Run, tmp_path: Path) -> None:
+    result = run("evaluate", _gold_file(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    assert "claim" in result.stdout and "100.0" in result.stdout
+
+
+def test_evaluate_malformed_gold_is_one_line(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "x", "text": "hi", "claims": [{"content_fragments": [[0, 99]]}]}\n')
+    result = run("evaluate", path)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "bad.jsonl:1" in result.stderr

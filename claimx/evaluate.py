@@ -1,0 +1,750 @@
+"""Score claimx against hand-annotated articles (``claimx evaluate GOLD.jsonl``).
+
+Gold file
+---------
+JSON Lines, one article per line: ``{"id": str, "text": str, "claims": [...]}``; each claim has
+``content_fragments`` (a non-empty list of ``[start, end]``), ``speaker_span`` and ``cue_span``
+(``[start, end]`` or null), ``cue`` (the cue text or null) and ``kind`` (``direct``, ``mixed``
+or ``indirect``; other values get their own row). Offsets are Python ``str`` indices into
+``text``, end exclusive. Any other key is ignored. This is the format of the PolNeAR-derived
+evaluation data that claimx is developed against.
+
+Metric
+------
+*Tokens.* The tokens of an article are the matches of ``\\w+`` in its text. The token set of a
+character span is the set of tokens that overlap it, so punctuation, quotation marks and
+spaces never count. A gold claim's content is the union of the token sets of its
+``content_fragments``; a predicted claim's, of its ``quote_spans``.
+
+*Matching,* per article. Content Dice is ``2|G ∩ P| / (|G| + |P|)``. Every (gold, predicted)
+pair whose Dice is at least the threshold (0.5) is a candidate; candidates are taken greedily,
+highest Dice first, using each gold and each predicted claim at most once. Ties in Dice go to
+the pair whose speaker is correct, then to the earlier gold claim, then to the earlier
+prediction. Claims with no content tokens match nothing. The comparison with the threshold is
+exact (fractions, not floats).
+
+*Speaker and cue.* A gold claim has a speaker when its ``speaker_span`` is a non-empty span. A
+matched pair's speaker is correct when the gold claim has a speaker, the prediction has one
+too, and their token sets intersect; when either span holds no token (a cue such as ``:``),
+the character ranges must overlap instead. Cues are judged the same way.
+
+*Figures.*
+
+* ``content``: a match is a true positive; P = matches / predictions, R = matches / gold.
+* ``content_exact``: matches with Dice 1 (identical token sets).
+* ``claim`` (the headline): matches whose speaker is correct or whose gold claim has no speaker.
+* ``speaker`` / ``cue`` accuracy: correct / matched pairs whose gold claim has a speaker / cue.
+* *By gold kind*: the recall-type figures and the accuracies over gold claims of that kind;
+  no precision, since an unmatched prediction has no gold kind.
+* *Speech subset*: gold claims whose lower-cased cue contains one of the communication verb
+  forms of ``claimx/data/speech_cues.txt`` as whole words. Matching is still done against
+  all gold claims. Recall counts subset gold claims; precision counts, as predictions, those
+  matched to a subset gold claim plus those matched to none, leaving out predictions matched
+  to gold claims outside the subset.
+* *By predicted kind*: the share of claimx's predictions of each kind that match a gold claim.
+
+A ratio with a zero denominator is 0.0 for P, R and F1, and ``None`` for an accuracy.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ClaimxError, InputError
+from .types import Claim, Span
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+DEFAULT_THRESHOLD = 0.5
+#: Gold kinds in report order; any other kind follows, alphabetically.
+GOLD_KINDS = ("direct", "mixed", "indirect")
+#: claimx's own kinds in report order (``partial`` is what the gold calls ``mixed``).
+PRED_KINDS = ("direct", "partial", "indirect")
+
+_TOKEN = re.compile(r"\w+")
+_SPAN_KEYS = ("speaker_span", "cue_span")
+
+
+class GoldError(ClaimxError):
+    """A gold file line that is not an annotated article in the documented format."""
+
+    def __init__(self, path: str, line: int | None, problem: str) -> None:
+        self.path = path
+        self.line = line
+        self.problem = problem
+        where = path if line is None else f"{path}:{line}"
+        super().__init__(f"{where}: {problem}")
+
+
+# Gold data -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoldClaim:
+    """One annotated attribution: content fragments, speaker, cue and kind."""
+
+    content_fragments: tuple[Span, ...]
+    speaker_span: Span | None
+    cue: str | None
+    cue_span: Span | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class GoldArticle:
+    """One annotated article: its id, its full text and its claims in file order."""
+
+    id: str
+    text: str
+    claims: tuple[GoldClaim, ...]
+
+
+class _Malformed(Exception):
+    """A problem in one gold record; :func:`read_gold` adds the file and line."""
+
+
+def read_gold(path: Path | str) -> list[GoldArticle]:
+    """Every article in a gold JSON Lines file, in file order.
+
+    path: the gold file (UTF-8, one JSON object per line; blank lines are skipped).
+    Raises GoldError naming the file and line of the first malformed record, or InputError
+    when the file cannot be read at all.
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise InputError(
+            name, f"cannot be read ({reason})", "check that it exists and that you may read it"
+        ) from exc
+    articles = []
+    # Lines are split as bytes so that a decoding error can still name its line.
+    for number, raw in enumerate(data.splitlines(), 1):
+        if not raw.strip():
+            continue
+        try:
+            articles.append(_parse_article(_json_object(raw)))
+        except _Malformed as exc:
+            raise GoldError(name, number, str(exc)) from None
+    if not articles:
+        raise GoldError(name, None, "holds no articles (expected one JSON object per line)")
+    return articles
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    """One line decoded as a JSON object."""
+    try:
+        obj = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise _Malformed(f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+    except json.JSONDecodeError as exc:
+        raise _Malformed(f"is not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise _Malformed(f"is a JSON {type(obj).__name__}, not an object")
+    return obj
+
+
+def _parse_article(obj: dict[str, Any]) -> GoldArticle:
+    """A gold article from its JSON object, checking every field the metric reads."""
+    for key in ("id", "text"):
+        if not isinstance(obj.get(key), str):
+            hint = " (is this a predictions file?)" if "quote_spans" in obj else ""
+            raise _Malformed(f"has no string {key!r}; not a gold article{hint}")
+    raw_claims = obj.get("claims")
+    if not isinstance(raw_claims, list):
+        raise _Malformed(f"article {obj['id']!r} has no 'claims' list")
+    text: str = obj["text"]
+    claims = []
+    for i, raw in enumerate(raw_claims, 1):
+        try:
+            claims.append(_parse_claim(raw, len(text)))
+        except _Malformed as exc:
+            raise _Malformed(f"article {obj['id']!r}, claim {i}: {exc}") from None
+    return GoldArticle(id=obj["id"], text=text, claims=tuple(claims))
+
+
+def _parse_claim(raw: Any, length: int) -> GoldClaim:
+    """A gold claim from its JSON object; spans are checked against the text length."""
+    if not isinstance(raw, dict):
+        raise _Malformed("is not a JSON object")
+    fragments = raw.get("content_fragments")
+    if not isinstance(fragments, list) or not fragments:
+        raise _Malformed("needs a non-empty 'content_fragments' list")
+    content = tuple(_span(f, length, "content_fragments") for f in fragments)
+    spans = {}
+    for key in _SPAN_KEYS:
+        value = raw.get(key)
+        spans[key] = None if value is None else _span(value, length, key)
+    cue = raw.get("cue")
+    if cue is not None and not isinstance(cue, str):
+        raise _Malformed("'cue' must be a string or null")
+    kind = raw.get("kind", "unknown")
+    if not isinstance(kind, str):
+        raise _Malformed("'kind' must be a string")
+    return GoldClaim(content, spans["speaker_span"], cue, spans["cue_span"], kind)
+
+
+def _span(value: Any, length: int, key: str) -> Span:
+    """``[start, end]`` as a tuple, if it is a pair of ints inside a text of ``length``."""
+    # bool is an int subclass, but true/false in a span is a mistake, not an offset.
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(type(v) is int for v in value)
+        or not 0 <= value[0] <= value[1] <= length
+    ):
+        raise _Malformed(f"{key} {json.dumps(value)} is not [start, end] within the text")
+    return value[0], value[1]
+
+
+# Tokens, mentions and matching -----------------------------------------------------------------
+
+
+class Tokens:
+    """The ``\\w+`` tokens of one text, to turn character spans into token sets."""
+
+    def __init__(self, text: str) -> None:
+        matches = list(_TOKEN.finditer(text))
+        self.starts = [m.start() for m in matches]
+        self.ends = [m.end() for m in matches]
+
+    def overlapping(self, span: Span) -> range:
+        """Indices of the tokens that overlap ``span``."""
+        start, end = span
+        if end <= start:
+            return range(0)
+        first = bisect.bisect_right(self.ends, start)  # tokens ending at or before start are out
+        stop = bisect.bisect_left(self.starts, end)  # so are those starting at or after end
+        return range(first, max(first, stop))
+
+    def of(self, spans: Iterable[Span]) -> frozenset[int]:
+        """The token set of several spans together."""
+        return frozenset(i for span in spans for i in self.overlapping(span))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A speaker or cue: its character span and the tokens it overlaps."""
+
+    span: Span
+    tokens: frozenset[int]
+
+    def agrees_with(self, other: Mention) -> bool:
+        """Shared tokens; overlapping characters when either side has no token (``:``)."""
+        if self.tokens and other.tokens:
+            return not self.tokens.isdisjoint(other.tokens)
+        return self.span[0] < other.span[1] and other.span[0] < self.span[1]
+
+
+def _mention(span: Span | None, tokens: Tokens) -> Mention | None:
+    """The mention at ``span``; an absent or empty span is no mention."""
+    if span is None or span[0] >= span[1]:
+        return None
+    return Mention(span, tokens.of([span]))
+
+
+@dataclass(frozen=True)
+class Side:
+    """A gold or predicted claim reduced to what the metric reads."""
+
+    content: frozenset[int]
+    speaker: Mention | None
+    cue: Mention | None
+    kind: str
+
+
+def gold_side(claim: GoldClaim, tokens: Tokens) -> Side:
+    """What the metric reads of a gold claim."""
+    return Side(
+        tokens.of(claim.content_fragments),
+        _mention(claim.speaker_span, tokens),
+        _mention(claim.cue_span, tokens),
+        claim.kind,
+    )
+
+
+def pred_side(claim: Claim, tokens: Tokens) -> Side:
+    """What the metric reads of a claimx prediction."""
+    return Side(
+        tokens.of(claim.quote_spans),
+        _mention(claim.speaker_span, tokens),
+        _mention(claim.cue_span, tokens),
+        claim.kind,
+    )
+
+
+def speaker_correct(gold: Side, pred: Side) -> bool:
+    """The gold claim has a speaker and the prediction names it."""
+    return (
+        gold.speaker is not None
+        and pred.speaker is not None
+        and gold.speaker.agrees_with(pred.speaker)
+    )
+
+
+def cue_correct(gold: Side, pred: Side) -> bool:
+    """The gold claim has a cue and the prediction's cue agrees with it."""
+    return gold.cue is not None and pred.cue is not None and gold.cue.agrees_with(pred.cue)
+
+
+def dice(a: frozenset[int], b: frozenset[int]) -> Fraction:
+    """``2|a ∩ b| / (|a| + |b|)``, exactly; 0 when both are empty."""
+    total = len(a) + len(b)
+    return Fraction(2 * len(a & b), total) if total else Fraction(0)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A matched gold and predicted claim (indices within their article) and their Dice."""
+
+    gold: int
+    pred: int
+    dice: Fraction
+
+    @property
+    def exact(self) -> bool:
+        """Identical token sets."""
+        return self.dice == 1
+
+
+def match(golds: Sequence[Side], preds: Sequence[Side], threshold: Fraction) -> list[Pair]:
+    """Greedy one-to-one matching of one article's claims by content Dice.
+
+    threshold: the least Dice a pair needs (exact fraction, in (0, 1]).
+    """
+    candidates = []
+    for g, gold in enumerate(golds):
+        for p, pred in enumerate(preds):
+            value = dice(gold.content, pred.content)
+            if value and value >= threshold:
+                # Sorting ascending: higher Dice first, then speaker right, then gold, then pred.
+                candidates.append((-value, not speaker_correct(gold, pred), g, p))
+    candidates.sort()
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    pairs = []
+    for neg_value, _, g, p in candidates:
+        if g not in used_gold and p not in used_pred:
+            used_gold.add(g)
+            used_pred.add(p)
+            pairs.append(Pair(g, p, -neg_value))
+    return pairs
+
+
+# Speech subset ---------------------------------------------------------------------------------
+
+
+@cache
+def speech_cues() -> tuple[frozenset[str], re.Pattern[str]]:
+    """The forms in ``data/speech_cues.txt``: single words, and a pattern for the phrases."""
+    text = resources.files("claimx").joinpath("data/speech_cues.txt").read_text(encoding="utf-8")
+    forms = {
+        form.strip().lower()
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+        for form in line.split(",")
+    }
+    words = frozenset(f for f in forms if _TOKEN.fullmatch(f))
+    # Phrases ("according to") are matched as written, between non-word characters.
+    phrases = sorted(forms - words - {""})
+    pattern = "|".join(re.escape(f) for f in phrases) or "(?!)"
+    return words, re.compile(rf"(?<!\w)(?:{pattern})(?!\w)")
+
+
+def is_speech_cue(cue: str | None) -> bool:
+    """Whether a cue text contains a communication verb form or phrase as whole words."""
+    if not cue:
+        return False
+    words, phrases = speech_cues()
+    lowered = cue.lower()
+    return not words.isdisjoint(_TOKEN.findall(lowered)) or phrases.search(lowered) is not None
+
+
+# Report ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PRF:
+    """Precision, recall and F1 for one figure; precision and F1 are None where undefined."""
+
+    tp: int
+    precision: float | None
+    recall: float
+    f1: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"tp", "p", "r", "f1"}`` as fractions in [0, 1]."""
+        return {"tp": self.tp, "p": self.precision, "r": self.recall, "f1": self.f1}
+
+
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def _prf(tp: int, gold: int, pred: int | None) -> PRF:
+    recall = _ratio(tp, gold)
+    if pred is None:
+        return PRF(tp, None, recall, None)
+    precision = _ratio(tp, pred)
+    total = precision + recall
+    return PRF(tp, precision, recall, 2 * precision * recall / total if total else 0.0)
+
+
+@dataclass
+class Tally:
+    """Counts for one slice of the gold (all, speech subset, one kind) and its figures.
+
+    pred: predictions counted against precision; None where precision is undefined (by kind).
+    """
+
+    gold: int = 0
+    pred: int | None = 0
+    content_tp: int = 0
+    exact_tp: int = 0
+    claim_tp: int = 0
+    speaker_correct: int = 0
+    speaker_total: int = 0
+    cue_correct: int = 0
+    cue_total: int = 0
+
+    def add_pair(self, gold: Side, pred: Side, pair: Pair) -> None:
+        """Count one matched pair."""
+        self.content_tp += 1
+        self.exact_tp += pair.exact
+        speaker_ok = speaker_correct(gold, pred)
+        if gold.speaker is not None:
+            self.speaker_total += 1
+            self.speaker_correct += speaker_ok
+        if gold.cue is not None:
+            self.cue_total += 1
+            self.cue_correct += cue_correct(gold, pred)
+        if speaker_ok or gold.speaker is None:
+            self.claim_tp += 1
+
+    @property
+    def claim(self) -> PRF:
+        """The headline figure: content matched and speaker right (or no gold speaker)."""
+        return _prf(self.claim_tp, self.gold, self.pred)
+
+    @property
+    def content(self) -> PRF:
+        """Content matched at the Dice threshold."""
+        return _prf(self.content_tp, self.gold, self.pred)
+
+    @property
+    def content_exact(self) -> PRF:
+        """Content matched with identical token sets."""
+        return _prf(self.exact_tp, self.gold, self.pred)
+
+    @property
+    def speaker_accuracy(self) -> float | None:
+        """Right speakers over matched pairs whose gold claim has one."""
+        return self.speaker_correct / self.speaker_total if self.speaker_total else None
+
+    @property
+    def cue_accuracy(self) -> float | None:
+        """Right cues over matched pairs whose gold claim has one."""
+        return self.cue_correct / self.cue_total if self.cue_total else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Counts and figures as plain JSON values."""
+        return {
+            "gold": self.gold,
+            "pred": self.pred,
+            "claim": self.claim.to_dict(),
+            "content": self.content.to_dict(),
+            "content_exact": self.content_exact.to_dict(),
+            "speaker": {
+                "correct": self.speaker_correct,
+                "total": self.speaker_total,
+                "acc": self.speaker_accuracy,
+            },
+            "cue": {"correct": self.cue_correct, "total": self.cue_total, "acc": self.cue_accuracy},
+        }
+
+
+@dataclass
+class KindMatch:
+    """How many predictions of one claimx kind there are and how many match a gold claim."""
+
+    pred: int = 0
+    matched: int = 0
+
+    @property
+    def match_rate(self) -> float:
+        """Matched share of the predictions."""
+        return _ratio(self.matched, self.pred)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Counts and share as plain JSON values."""
+        return {"pred": self.pred, "matched": self.matched, "match_rate": self.match_rate}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything ``claimx evaluate`` reports; see the module docstring for the metric."""
+
+    articles: int
+    threshold: float
+    overall: Tally
+    speech: Tally
+    by_kind: dict[str, Tally]
+    by_pred_kind: dict[str, KindMatch]
+    gold_file: str | None = None
+    model: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON values (``-f json``); figures are fractions in [0, 1]."""
+        return {
+            "gold_file": self.gold_file,
+            "model": self.model,
+            "threshold": self.threshold,
+            "articles": self.articles,
+            "all": self.overall.to_dict(),
+            "speech": self.speech.to_dict(),
+            "by_kind": {kind: tally.to_dict() for kind, tally in self.by_kind.items()},
+            "by_pred_kind": {kind: km.to_dict() for kind, km in self.by_pred_kind.items()},
+        }
+
+
+@dataclass
+class _Scorer:
+    """Accumulates the tallies article by article."""
+
+    threshold: Fraction
+    articles: int = 0
+    predictions: int = 0
+    speech_predictions: int = 0
+    overall: Tally = field(default_factory=Tally)
+    speech: Tally = field(default_factory=Tally)
+    by_kind: dict[str, Tally] = field(default_factory=dict)
+    by_pred_kind: dict[str, KindMatch] = field(default_factory=dict)
+
+    def add(self, article: GoldArticle, claims: Sequence[Claim]) -> None:
+        """Match one article's predictions against its gold claims and count the result."""
+        tokens = Tokens(article.text)
+        golds = [gold_side(c, tokens) for c in article.claims]
+        speech = [is_speech_cue(c.cue) for c in article.claims]
+        preds = [pred_side(c, tokens) for c in claims]
+        pairs = match(golds, preds, self.threshold)
+        matched_preds = {pair.pred for pair in pairs}
+
+        self.articles += 1
+        self.overall.gold += len(golds)
+        self.predictions += len(preds)
+        for gold, in_speech in zip(golds, speech, strict=True):
+            self.by_kind.setdefault(gold.kind, Tally(pred=None)).gold += 1
+            self.speech.gold += in_speech
+        for pair in pairs:
+            gold, pred = golds[pair.gold], preds[pair.pred]
+            self.overall.add_pair(gold, pred, pair)
+            self.by_kind[gold.kind].add_pair(gold, pred, pair)
+            if speech[pair.gold]:
+                self.speech.add_pair(gold, pred, pair)
+        # Subset precision counts predictions matched into the subset and those matched nowhere.
+        in_subset = sum(speech[pair.gold] for pair in pairs)
+        self.speech_predictions += in_subset + len(preds) - len(pairs)
+        for p, pred in enumerate(preds):
+            km = self.by_pred_kind.setdefault(pred.kind, KindMatch())
+            km.pred += 1
+            km.matched += p in matched_preds
+
+    def report(self, gold_file: str | None, model: str | None) -> Report:
+        """The finished report, kinds in their usual order."""
+        self.overall.pred = self.predictions
+        self.speech.pred = self.speech_predictions
+        return Report(
+            articles=self.articles,
+            threshold=float(self.threshold),
+            overall=self.overall,
+            speech=self.speech,
+            by_kind={k: self.by_kind[k] for k in sorted(self.by_kind, key=_order(GOLD_KINDS))},
+            by_pred_kind={
+                k: self.by_pred_kind[k] for k in sorted(self.by_pred_kind, key=_order(PRED_KINDS))
+            },
+            gold_file=gold_file,
+            model=model,
+        )
+
+
+def _order(known: tuple[str, ...]) -> Callable[[str], tuple[int, str]]:
+    """Sort key: the known kinds in their order, then any other kind alphabetically."""
+    return lambda kind: (known.index(kind), "") if kind in known else (len(known), kind)
+
+
+def check_threshold(threshold: float) -> Fraction:
+    """The threshold as an exact fraction (0.5 -> 1/2), if it lies in (0, 1]."""
+    # Via str, so that 0.1 means one tenth and not the binary float nearest to it.
+    value = Fraction(str(threshold))
+    if not 0 < value <= 1:
+        raise ValueError(f"threshold must be in (0, 1], not {threshold}")
+    return value
+
+
+def score(
+    articles: Iterable[GoldArticle],
+    predictions: Iterable[Sequence[Claim]],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    gold_file: str | None = None,
+    model: str | None = None,
+) -> Report:
+    """Score predicted claims against gold articles, without running any model.
+
+    articles: the gold articles, e.g. from :func:`read_gold`.
+    predictions: one list of claims per article, in the same order (consumed lazily).
+    threshold: the least content Dice for a match.
+    gold_file, model: recorded in the report as given.
+    """
+    scorer = _Scorer(check_threshold(threshold))
+    for article, claims in zip(articles, predictions, strict=True):
+        scorer.add(article, claims)
+    return scorer.report(gold_file, model)
+
+
+def predict(
+    articles: Sequence[GoldArticle], *, model: str | None = None, n_process: int = 1
+) -> Iterator[list[Claim]]:
+    """claimx's claims for each article's text, in article order.
+
+    model: spaCy base pipeline (name or path); None for claimx's default.
+    n_process: worker processes for parsing.
+    """
+    from . import api
+
+    results = api.extract_many(
+        ((a.text, i) for i, a in enumerate(articles)),
+        as_tuples=True,
+        model=model,
+        n_process=n_process,
+    )
+    try:
+        for claims, _ in results:
+            yield claims
+    finally:
+        # Closing the inner generator now lets nlp.pipe end its workers if we stop early.
+        getattr(results, "close", lambda: None)()
+
+
+def evaluate(
+    gold: Path | str | Sequence[GoldArticle],
+    *,
+    model: str | None = None,
+    n_process: int = 1,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Callable[[], None] | None = None,
+    gold_file: str | None = None,
+) -> Report:
+    """Run claimx over the articles of a gold file and score its claims.
+
+    gold: gold JSON Lines (see the module docstring), or articles already read from one.
+    gold_file: the name to report for ``gold`` (default: its path, if it is one).
+    model: spaCy base pipeline (name or path); None for claimx's default.
+    n_process: worker processes for parsing.
+    threshold: the least content Dice for a match.
+    progress: called once per article, as its claims arrive (for a progress bar).
+    """
+    from . import api
+
+    check_threshold(threshold)  # fail before reading a large file or loading a model
+    is_path = isinstance(gold, (str, Path))
+    articles = read_gold(gold) if isinstance(gold, (str, Path)) else gold
+    gold_file = gold_file or (str(gold) if is_path else None)
+    api.load(model)  # a missing model fails here, with its own message
+
+    def counted() -> Iterator[list[Claim]]:
+        for claims in predict(articles, model=model, n_process=n_process):
+            if progress is not None:
+                progress()
+            yield claims
+
+    return score(
+        articles,
+        counted(),
+        threshold=threshold,
+        gold_file=gold_file,
+        model=model or api.default_model(),
+    )
+
+
+# Tables ----------------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    """A fraction as a percentage with one decimal; ``-`` where undefined."""
+    return "-" if value is None else f"{100 * value:.1f}"
+
+
+def render_tables(report: Report) -> list[Table]:
+    """The report for people: P/R/F1, recall and accuracy by gold kind, predicted kinds."""
+    from rich.table import Table
+
+    threshold = f"{report.threshold:g}"
+    main = Table(
+        title=f"claimx on {report.gold_file or 'gold'}: {report.articles} articles, "
+        f"content match at Dice ≥ {threshold}",
+        title_justify="left",
+    )
+    main.add_column("slice")
+    main.add_column("figure")
+    for name in ("gold", "pred", "TP", "P", "R", "F1"):
+        main.add_column(name, justify="right")
+    for label, tally in (("all", report.overall), ("speech verbs", report.speech)):
+        for figure, prf in (
+            ("claim (content + speaker)", tally.claim),
+            ("content", tally.content),
+            ("content exact", tally.content_exact),
+        ):
+            main.add_row(
+                label if figure.startswith("claim") else "",
+                figure,
+                str(tally.gold),
+                str(tally.pred),
+                str(prf.tp),
+                _pct(prf.precision),
+                _pct(prf.recall),
+                _pct(prf.f1),
+            )
+        main.add_section()
+
+    kinds = Table(
+        title="Recall by gold kind; speaker and cue accuracy over matched pairs (%)",
+        title_justify="left",
+    )
+    kinds.add_column("gold")
+    for name in ("claims", "claim R", "content R", "exact R", "speaker acc", "cue acc"):
+        kinds.add_column(name, justify="right")
+    rows = [("all", report.overall), ("speech verbs", report.speech), *report.by_kind.items()]
+    for i, (label, tally) in enumerate(rows):
+        kinds.add_row(
+            label,
+            str(tally.gold),
+            _pct(tally.claim.recall),
+            _pct(tally.content.recall),
+            _pct(tally.content_exact.recall),
+            _pct(tally.speaker_accuracy),
+            _pct(tally.cue_accuracy),
+            end_section=i == 1,
+        )
+
+    predicted = Table(
+        title="claimx's claims matched to a gold claim, by kind (partial ≈ gold mixed)",
+        title_justify="left",
+    )
+    predicted.add_column("kind")
+    for name in ("claims", "matched", "%"):
+        predicted.add_column(name, justify="right")
+    for kind, km in report.by_pred_kind.items():
+        predicted.add_row(kind, str(km.pred), str(km.matched), _pct(km.match_rate))
+    return [main, kinds, predicted]
