@@ -38,7 +38,7 @@ test: lint typecheck pytest  ## ruff, mypy and the whole pytest suite
 bench: install          ## speed: claimx vs the bare base pipeline
 	$(BIN)/python bench/speed.py
 
-evaluate: install       ## dev-set figures (needs ../shared)
+evaluate: install       ## dev-set figures with the reference scorer (needs ../shared)
 	$(BIN)/python bench/dev_eval.py
 
 lock:                   ## re-pin dependencies with hashes (needs pip-tools)

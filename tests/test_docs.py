@@ -1,0 +1,38 @@
+"""The README stays in step with the CLI and with what claimx really prints."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+import yaml
+
+import claimx
+from claimx.cli import cli
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+SEED = "seeds/000_680bcb4019dc53cb.txt"
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_and_option_is_in_the_readme(name: str) -> None:
+    command = cli.commands[name]
+    assert f"claimx {name}" in README
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert any(opt in README for opt in param.opts), (name, param.opts)
+
+
+def test_readme_has_the_two_setup_commands() -> None:
+    assert "make run" in README and "make test" in README
+
+
+def test_readme_transcript_is_what_claimx_prints() -> None:
+    text = (ROOT / SEED).read_text(encoding="utf-8")
+    printed = [c.to_dict() | {"source": SEED} for c in claimx.extract(text)]
+    blocks = re.findall(r"```yaml\n(.*?)```", README, flags=re.S)
+    shown = [record for block in blocks for record in yaml.safe_load(block)]
+    assert shown and all(record in printed for record in shown)
