@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from .errors import ModelError
+from .errors import ExtractionError, ModelError
 from .types import Claim
 
 if TYPE_CHECKING:
@@ -51,7 +51,12 @@ def load(model: str | None = None) -> Language:
 
 def extract(text: str, *, model: str | None = None) -> list[Claim]:
     """All attributed claims in ``text``, in article order."""
-    return load(model)(text)._.claims
+    doc = load(model)(text)
+    if doc._.claimx_error:
+        raise ExtractionError(
+            f"claimx failed on this text ({doc._.claimx_error}); please report it"
+        )
+    return doc._.claims
 
 
 @overload
@@ -62,6 +67,7 @@ def extract_many(
     model: str | None = ...,
     n_process: int = ...,
     batch_size: int = ...,
+    on_error: Callable[[int, str], None] | None = ...,
 ) -> Generator[list[Claim], None, None]: ...
 
 
@@ -73,6 +79,7 @@ def extract_many(
     model: str | None = ...,
     n_process: int = ...,
     batch_size: int = ...,
+    on_error: Callable[[C, str], None] | None = ...,
 ) -> Generator[tuple[list[Claim], C], None, None]: ...
 
 
@@ -83,6 +90,7 @@ def extract_many(
     model: str | None = None,
     n_process: int = 1,
     batch_size: int = 16,
+    on_error: Callable[[Any, str], None] | None = None,
 ) -> Generator[Any, None, None]:
     """Stream claims for many texts, in input order, parsing with ``nlp.pipe``.
 
@@ -90,13 +98,23 @@ def extract_many(
         result is ``(claims, context)``, like spaCy's ``nlp.pipe(as_tuples=True)``.
     n_process: worker processes for parsing (``nlp.pipe(n_process=...)``). Close the
         generator (or let it be collected) if you stop early: that ends the workers.
+    on_error: called with the context (or the index) of a text claimx failed on and the
+        error; that text is then skipped. Without it such a failure raises ExtractionError.
     """
     nlp = load(model)
     pipe: Any = nlp.pipe  # one call for both shapes; the overloads want a literal flag
     docs = pipe(texts, as_tuples=as_tuples, n_process=n_process, batch_size=batch_size)
     with _workers_ended_early(docs, n_process):
-        for item in docs:
-            yield (item[0]._.claims, item[1]) if as_tuples else item._.claims
+        for index, item in enumerate(docs):
+            doc, context = item if as_tuples else (item, index)
+            if doc._.claimx_error is None:
+                yield (doc._.claims, context) if as_tuples else doc._.claims
+            elif on_error is not None:
+                on_error(context, doc._.claimx_error)
+            else:
+                raise ExtractionError(
+                    f"claimx failed on text {context!r} ({doc._.claimx_error}); please report it"
+                )
 
 
 @contextmanager

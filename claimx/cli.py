@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 import click
 
 from . import __version__
-from .errors import ClaimxError, InputError
+from .errors import ClaimxError, ExtractionError
 from .inputs import STDIN, Input, expand, iter_texts
 from .writers import FORMATS, Record, extension, make_writer, write_file
 
@@ -153,12 +153,17 @@ def extract(
     sink = _stdout_sink(fmt) if output_dir is None else _dir_sink(fmt, output_dir)
     with sink as emit, _progress(console, len(items), show_progress) as advance:
 
-        def failed(exc: InputError) -> None:
+        def failed(exc: ClaimxError) -> None:
             tally.fail(exc)
             advance()
 
+        def broke(item: Input, error: str) -> None:
+            failed(ExtractionError(f"{item.label}: claimx failed ({error}); please report it"))
+
         texts = iter_texts(items, encoding, on_error=failed)
-        results = api.extract_many(texts, as_tuples=True, model=model, n_process=jobs)
+        results = api.extract_many(
+            texts, as_tuples=True, model=model, n_process=jobs, on_error=broke
+        )
         # closing the stream on any early exit (| head, Ctrl-C) ends spaCy's workers
         with _interrupts_to_main(jobs), closing(results):
             for claims, item in results:
@@ -186,8 +191,8 @@ class Tally:
         self.articles += 1
         self.claims += len(records)
 
-    def fail(self, exc: InputError) -> None:
-        """Report an input that could not be read, in one line."""
+    def fail(self, exc: ClaimxError) -> None:
+        """Report an input that could not be read or parsed, in one line."""
         self.failed += 1
         self.console.print(f"claimx: error: {exc}")
 

@@ -18,6 +18,8 @@ from .cues import CueLexicon
 from .types import Claim
 
 Doc.set_extension("claimx_records", default=None, force=True)
+# set when extraction failed on this doc (a bug in claimx): "ExceptionType: message"
+Doc.set_extension("claimx_error", default=None, force=True)
 if not Doc.has_extension("claims"):
     # Records are stored as plain dicts so that docs survive nlp.pipe(n_process=...).
     Doc.set_extension(
@@ -41,7 +43,12 @@ class ClaimExtractor:
         self.lexicon = CueLexicon.default()
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.claimx_records = [c.to_dict() for c in attribution.find_claims(doc, self.lexicon)]
+        try:
+            claims = attribution.find_claims(doc, self.lexicon)
+        except Exception as exc:  # one odd article must not end a batch of thousands
+            doc._.claimx_error = f"{type(exc).__name__}: {exc}"
+            claims = []
+        doc._.claimx_records = [c.to_dict() for c in claims]
         return doc
 
     def initialize(

@@ -20,5 +20,9 @@ class InputError(ClaimxError):
         super().__init__(f"{source} {problem}; {fix}")
 
 
+class ExtractionError(ClaimxError):
+    """claimx failed on one text: a bug to report, not a problem with the input."""
+
+
 class ModelError(ClaimxError):
     """The requested spaCy base pipeline is not installed or lacks what claimx needs."""

@@ -612,3 +612,26 @@ def test_evaluate_malformed_gold_is_one_line(run: Run, tmp_path: Path) -> None:
     result = run("evaluate", path)
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "bad.jsonl:1" in result.stderr
+
+
+def test_real_failure_on_one_article_spares_the_batch(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimx import attribution
+
+    original = attribution.find_claims
+
+    def fragile(doc: Any, lexicon: Any) -> Any:
+        if "boom" in doc.text:
+            raise RuntimeError("simulated bug")
+        return original(doc, lexicon)
+
+    monkeypatch.setattr(attribution, "find_claims", fragile)
+    (tmp_path / "a.txt").write_text("boom. The mayor said the bridge is open.\n")
+    (tmp_path / "b.txt").write_text("The mayor said the bridge is open.\n")
+    result = run("extract", tmp_path, "-f", "jsonl")
+    assert result.exit_code == 1
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == [
+        str(tmp_path / "b.txt")
+    ]
+    assert "a.txt: claimx failed (RuntimeError: simulated bug); please report it" in result.stderr
