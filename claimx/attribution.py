@@ -582,7 +582,7 @@ def _continued_quote(frames: list[Frame], q: Quote, text: str) -> Frame | None:
     frame = max(before, key=lambda f: f.spans[-1][1])
     end = frame.spans[-1][1]
     gap = text[end : q.start]
-    if "\n" in gap or len(_WORD.findall(gap)) > 6 or text[end - 1] not in _CLOSING_MARKS:
+    if "\n" in gap or len(_WORD.findall(gap)) > 25 or text[end - 1] not in _CLOSING_MARKS:
         return None
     return frame if frame.speaker is not None and frame.speaker.name else None
 

@@ -70,12 +70,12 @@ class Resolver:
         self.quoted = [(q.start, q.end) for q in quotes]
         self.ents = list(doc.ents)  # Doc.ents builds new spans on every access
         self.persons = [e for e in self.ents if e.label_ == "PERSON" and _strip_det(list(e))]
-        self._full: dict[str, str] = {}
-        for ent in self.persons:  # longest name per surname, first seen wins ties
-            name = _name(ent)
-            key = name.split()[-1]
-            if len(name) > len(self._full.get(key, "")):
-                self._full[key] = name
+        # full names (two words or more) by surname, with where each is mentioned
+        self._full: dict[str, list[tuple[int, str]]] = {}
+        for ent in self.persons:
+            words = _name(ent).split()
+            if len(words) > 1:
+                self._full.setdefault(words[-1], []).append((ent.start, " ".join(words)))
         self._genders: dict[str, str] = {}
         for ent in self.persons:  # an honorific settles it: "Mr. Trump", "Ms. Warren"
             sex = _HONORIFICS.get(doc[ent.start - 1].text) if ent.start else None
@@ -91,8 +91,20 @@ class Resolver:
 
     def canonical(self, ent: Span) -> str:
         """The fullest name the article gives this person."""
-        name = _name(ent)
-        return self._full.get(name.split()[-1], name)
+        return self.full_name(_name(ent), ent.start)
+
+    def full_name(self, name: str, at: int) -> str:
+        """``name`` as the article names the person in full: "Clinton" is the Clinton last
+        mentioned in full before token ``at`` (Bill or Hillary), else the first one after."""
+        words = name.split()
+        known = self._full.get(words[-1], [])
+        if len(words) > 1:  # keep a full name, unless a longer one contains it
+            longer = [full for _, full in known if set(words) <= set(full.split())]
+            return max(longer, key=len, default=name)
+        before = [full for start, full in known if start < at]
+        if before:
+            return self.full_name(before[-1], at)
+        return self.full_name(known[0][1], at) if known else name
 
     def role_of(self, ent: Span) -> str | None:
         """Title words right before a name ("Italian Prime Minister"), or its apposition."""
@@ -177,7 +189,7 @@ class Resolver:
             role = "; ".join(r or "" for r in roles) if any(roles) else None
             return Speaker("; ".join(dict.fromkeys(names)), role, "person", mention)
         if subject.pos_ == "PROPN" and subject.text in self._full:  # a surname NER missed
-            name = self._full[subject.text]
+            name = self.full_name(subject.text, subject.i)
             return Speaker(name, self.roles.get(name), "person", mention)
         own = subject.ent_type_ and [e for e in ents if e.start <= subject.i < e.end]
         if own:

@@ -239,3 +239,11 @@ def test_relative_clause_speaker_is_named_by_its_head() -> None:
     claim = only(text, "said")
     assert claim.speaker == "Laura Chen"
     assert text[slice(*claim.speaker_span)] == "who"  # type: ignore[misc]
+
+
+def test_surname_shared_by_two_people_goes_to_the_one_last_named() -> None:
+    text = (
+        "Hillary Clinton spoke first. Bill Clinton followed her. "
+        "Clinton said the campaign was strong."
+    )
+    assert only(text).speaker == "Bill Clinton"
