@@ -99,6 +99,7 @@ def find_claims(doc: Doc, lexicon: CueLexicon) -> list[Claim]:
             frame.sent = sent_of[m.verb.i]
             frames[m.verb.i] = frame
     _merge_pronoun_participles(frames, doc)
+    _drop_reported_attitudes(frames)
     _carve_nested(frames)
     for frame in frames.values():
         _trim_trailing_participle(frame, doc)
@@ -258,6 +259,15 @@ def _merge_pronoun_participles(frames: dict[int, Frame], doc: Doc) -> None:
             parent = frames[head.i]
             parent.tokens |= {t.i for t in doc[i].subtree}
             del frames[i]
+
+
+def _drop_reported_attitudes(frames: dict[int, Frame]) -> None:
+    """ "X said he would support Y": the support is what X said, not a claim of its own.
+    Reported speech inside reported speech stays ("X said Y told her …")."""
+    for i, frame in list(frames.items()):
+        if frame.cue is not None and frame.cue.entry.cls != "speech" and not frame.inherited:
+            if any(i in other.tokens for j, other in frames.items() if j != i):
+                del frames[i]
 
 
 def _carve_nested(frames: dict[int, Frame]) -> None:
