@@ -247,3 +247,38 @@ def test_surname_shared_by_two_people_goes_to_the_one_last_named() -> None:
         "Clinton said the campaign was strong."
     )
     assert only(text).speaker == "Bill Clinton"
+
+
+def test_colon_line_attributes_the_words_to_the_name() -> None:
+    text = "Election night\n\nDonald Trump: We are going to win so much.\n"
+    claim = only(text)
+    assert (claim.speaker, claim.cue, claim.quote) == (
+        "Donald Trump",
+        ":",
+        "We are going to win so much.",
+    )
+
+
+def test_fronted_source_noun_is_the_speaker() -> None:
+    text = "In a new Gallup poll, the senator leads the race by five points."
+    claim = only(text)
+    assert (claim.cue, claim.speaker) == ("In", "new Gallup poll")
+    assert claim.quote == "the senator leads the race by five points"
+
+
+def test_agentless_passive_is_a_claim_without_a_speaker() -> None:
+    text = "The bill is expected to pass the Senate next week."
+    claim = only(text)
+    assert claim.speaker is None and claim.speaker_span is None
+    assert claim.cue == "expected"
+
+
+def test_attitude_inside_reported_speech_is_not_a_second_claim() -> None:
+    text = "Mark Cuban said that he would support the senator in a runoff."
+    assert only(text).cue == "said"
+
+
+def test_a_person_showing_something_is_not_a_finding() -> None:
+    assert claimx.extract("The senator has shown no sign of backing down.") == []
+    claim = only("A new survey shows a tight race in Ohio.")
+    assert claim.quote == "a tight race in Ohio"
