@@ -73,6 +73,15 @@ def _check_glob(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=1,
+    show_default=True,
+    help="Parse in N processes.",
+)
 model_option = click.option(
     "-m",
     "--model",
@@ -117,15 +126,7 @@ model_option = click.option(
     callback=_check_encoding,
     help="Encoding of the input files.",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    metavar="N",
-    default=1,
-    show_default=True,
-    help="Parse in N processes.",
-)
+@jobs_option
 @model_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 def extract(
@@ -373,15 +374,7 @@ def info(model: str | None, fmt: str) -> None:
     show_default=True,
     help="Least content overlap (token Dice) for a claim to match a gold claim.",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    metavar="N",
-    default=1,
-    show_default=True,
-    help="Parse in N processes.",
-)
+@jobs_option
 @model_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def evaluate(
