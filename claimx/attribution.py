@@ -265,9 +265,10 @@ def _drop_reported_attitudes(frames: dict[int, Frame]) -> None:
     """ "X said he would support Y": the support is what X said, not a claim of its own.
     Reported speech inside reported speech stays ("X said Y told her …")."""
     for i, frame in list(frames.items()):
-        if frame.cue is not None and frame.cue.entry.cls != "speech" and not frame.inherited:
-            if any(i in other.tokens for j, other in frames.items() if j != i):
-                del frames[i]
+        attitude = frame.cue is not None and frame.cue.entry.cls != "speech"
+        reported = any(i in other.tokens for j, other in frames.items() if j != i)
+        if attitude and reported and not frame.inherited:
+            del frames[i]
 
 
 def _carve_nested(frames: dict[int, Frame]) -> None:
