@@ -66,7 +66,7 @@ def extract_many(
     as_tuples: bool = ...,
     model: str | None = ...,
     n_process: int = ...,
-    batch_size: int = ...,
+    batch_size: int | None = ...,
     on_error: Callable[[int, str], None] | None = ...,
 ) -> Generator[list[Claim], None, None]: ...
 
@@ -78,7 +78,7 @@ def extract_many(
     as_tuples: bool = ...,
     model: str | None = ...,
     n_process: int = ...,
-    batch_size: int = ...,
+    batch_size: int | None = ...,
     on_error: Callable[[C, str], None] | None = ...,
 ) -> Generator[tuple[list[Claim], C], None, None]: ...
 
@@ -89,19 +89,23 @@ def extract_many(
     as_tuples: bool = False,
     model: str | None = None,
     n_process: int = 1,
-    batch_size: int = 16,
+    batch_size: int | None = None,
     on_error: Callable[[Any, str], None] | None = None,
 ) -> Generator[Any, None, None]:
     """Stream claims for many texts, in input order, parsing with ``nlp.pipe``.
 
     texts: strings, or ``(text, context)`` pairs when ``as_tuples`` is true; then each
         result is ``(claims, context)``, like spaCy's ``nlp.pipe(as_tuples=True)``.
-    n_process: worker processes for parsing (``nlp.pipe(n_process=...)``). Close the
+    n_process: worker processes for parsing (``nlp.pipe(n_process=...)``).
+    batch_size: texts per batch; by default 16, or 4 with several processes. Close the
         generator (or let it be collected) if you stop early: that ends the workers.
     on_error: called with the context (or the index) of a text claimx failed on and the
         error; that text is then skipped. Without it such a failure raises ExtractionError.
     """
     nlp = load(model)
+    if batch_size is None:
+        # spaCy deals batches to workers in turn: small ones keep two workers evenly busy
+        batch_size = 16 if n_process == 1 else 4
     pipe: Any = nlp.pipe  # one call for both shapes; the overloads want a literal flag
     docs = pipe(texts, as_tuples=as_tuples, n_process=n_process, batch_size=batch_size)
     with _workers_ended_early(docs, n_process):
