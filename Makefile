@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SEED := seeds/000_680bcb4019dc53cb.txt
 
-.PHONY: install dev run test lint typecheck pytest bench evaluate lock clean
+.PHONY: install dev run test lint typecheck pytest bench evaluate models lock clean
 
 $(BIN)/claimx: requirements.lock pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,8 +24,8 @@ run: install            ## print the seed article's claims
 	$(BIN)/claimx extract $(SEED)
 
 lint: dev
-	$(BIN)/ruff check claimx tests bench
-	$(BIN)/ruff format --check claimx tests bench
+	$(BIN)/ruff check claimx tests bench models
+	$(BIN)/ruff format --check claimx tests bench models
 
 typecheck: dev
 	$(BIN)/mypy
@@ -40,6 +40,9 @@ bench: install          ## speed: claimx vs the bare base pipeline
 
 evaluate: install       ## dev-set figures with the reference scorer (needs ../shared)
 	$(BIN)/python bench/dev_eval.py
+
+models: install         ## rebuild the stance model from ../shared/data/newsmtsc (~8 min)
+	$(BIN)/python models/build_stance.py
 
 lock:                   ## re-pin dependencies with hashes (needs pip-tools)
 	pip-compile --generate-hashes --allow-unsafe --strip-extras -o requirements.lock requirements.in

