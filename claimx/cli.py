@@ -12,12 +12,12 @@ import os
 import signal
 import sys
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from types import FrameType
-from typing import IO, TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 Emit = Callable[[Input, list[Record]], None]
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Fatal(click.ClickException):
@@ -73,6 +74,19 @@ def _check_glob(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
+def format_option(choices: Sequence[str], default: str) -> Callable[[F], F]:
+    """The ``-f/--format`` option of a command."""
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
 jobs_option = click.option(
     "-j",
     "--jobs",
@@ -94,15 +108,7 @@ model_option = click.option(
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="yaml",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(FORMATS, default="yaml")
 @click.option(
     "-o",
     "--output-dir",
@@ -323,15 +329,7 @@ def _progress(console: Console, total: int, enabled: bool) -> Iterator[Callable[
 
 @cli.command()
 @model_option
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["text", "json"], default="text")
 def info(model: str | None, fmt: str) -> None:
     """Show the pipeline claimx runs: base model, components and versions."""
     import json
@@ -358,15 +356,7 @@ def info(model: str | None, fmt: str) -> None:
 
 @cli.command()
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(["table", "json"], default="table")
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1, min_open=True),
