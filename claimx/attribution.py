@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Span, Token
 
 from . import stance
-from .cues import CueLexicon, CueMatch
+from .cues import CueLexicon, CueMatch, source_nouns
 from .lexicons import role_types
 from .quotes import Quote, find_quotes
 from .speakers import Resolver, Speaker
@@ -231,6 +231,16 @@ def _content_tokens(m: CueMatch, doc: Doc) -> set[int]:
         # "The closure was announced by …", "X is expected to …": the passive subject is
         # (part of) the content; expletive "it" is not
         parts += [c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ != "it"]
+    if not parts:  # "said in a statement that …": the clause hangs on the statement
+        parts += [
+            clause
+            for prep in verb.children
+            if prep.dep_ == "prep"
+            for obj in prep.children
+            if obj.dep_ == "pobj" and obj.lemma_.lower() in source_nouns()
+            for clause in obj.children
+            if clause.dep_ in ("acl", "ccomp")
+        ]
     if not parts and verb.dep_ == "parataxis" and verb.head.i != verb.i:
         return _clause_without(verb.head, verb)  # "The plan, she said, will fail."
     return {t.i for p in parts for t in p.subtree}
@@ -403,6 +413,10 @@ def _group_spans(q: Quote, quotes: list[Quote]) -> list[tuple[int, int]]:
 
 def _introduced_quote(free: list[Quote], verb: Token, sent: Span, text: str) -> Quote | None:
     """The quote a bare cue attributes: right before it ("…," she said) or after it."""
+    if len(_WORD.findall(sent.text)) <= 5:  # a paragraph of its own: "Trump said."
+        ending = [q for q in free if q.end <= sent.start_char]
+        if ending and not text[ending[-1].end : sent.start_char].strip():
+            return ending[-1]
     before = [q for q in free if q.end <= verb.idx and q.end > sent.start_char - 1]
     for q in reversed(before):
         gap = text[q.end : verb.idx]

@@ -282,3 +282,15 @@ def test_a_person_showing_something_is_not_a_finding() -> None:
     assert claimx.extract("The senator has shown no sign of backing down.") == []
     claim = only("A new survey shows a tight race in Ohio.")
     assert claim.quote == "a tight race in Ohio"
+
+
+def test_attribution_in_its_own_paragraph_takes_the_quote_before_it() -> None:
+    text = '"I paid off her mortgage, big deal, right?"\n\nTrump said.\n'
+    claim = only(text)
+    assert (claim.speaker, claim.quote) == ("Trump", '"I paid off her mortgage, big deal, right?"')
+
+
+def test_that_clause_on_the_statement_is_the_content() -> None:
+    text = "John Weaver said in a statement that the race will now be a four-man contest."
+    claim = only(text, "said")
+    assert claim.quote == "that the race will now be a four-man contest"
