@@ -294,3 +294,10 @@ def test_that_clause_on_the_statement_is_the_content() -> None:
     text = "John Weaver said in a statement that the race will now be a four-man contest."
     claim = only(text, "said")
     assert claim.quote == "that the race will now be a four-man contest"
+
+
+def test_seem_attributes_an_impression_to_its_subject() -> None:
+    claim = only("Obama seemed to recognize the significance of the Iowa victory.")
+    assert (claim.speaker, claim.cue) == ("Obama", "seemed")
+    assert claim.quote == "to recognize the significance of the Iowa victory"
+    assert claimx.extract("The senator appeared on CNN on Sunday.") == []
