@@ -34,6 +34,7 @@ _CONTENT_PREPS = {
     "belief": {"as"},
     "evidence": {"with"},
 }
+_NOMINAL_PREPS = {"of", "for", "to", "on", "about", "against", "over", "with"}
 _INHERITING_DEPS = {"advcl", "conj"}
 _EMBEDDED_DEPS = {"xcomp", "pcomp"}
 _RELATIVE = {"who", "that", "which"}
@@ -212,6 +213,8 @@ def _speaker_like(token: Token) -> bool:
 def _content_tokens(m: CueMatch, doc: Doc) -> set[int]:
     """Token indices of what the cue attributes, before quotes widen it."""
     verb, entry = m.verb, m.entry
+    if entry.pos == "NOUN":  # "his claim that …", "her support for …"
+        return _nominal_content(verb)
     if m.source is not None:  # "according to X, <content>"
         return _clause_without(verb.head, verb)
     parts: list[Token] = []
@@ -243,6 +246,16 @@ def _content_tokens(m: CueMatch, doc: Doc) -> set[int]:
         ]
     if not parts and verb.dep_ == "parataxis" and verb.head.i != verb.i:
         return _clause_without(verb.head, verb)  # "The plan, she said, will fail."
+    return {t.i for p in parts for t in p.subtree}
+
+
+def _nominal_content(noun: Token) -> set[int]:
+    """What a nominal cue is about: its clause ("that …", "to …") or its object ("for X")."""
+    parts = [c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > noun.i]
+    parts = [c for c in parts if c.dep_ != "relcl" or c.lower_ == "that"]
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ in _NOMINAL_PREPS:
+            parts += [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
     return {t.i for p in parts for t in p.subtree}
 
 

@@ -13,6 +13,7 @@ from spacy.tokens import Token
 
 CueClass = Literal["speech", "belief", "evidence", "attitude"]
 _CLASSES = ("speech", "belief", "evidence", "attitude")
+_POS = ("VERB", "NOUN", "ADP")
 #: prepositional cues and the preposition that introduces their source
 _SOURCE_PREPOSITIONS = {"according": "to", "in": "in"}
 _PARTICLE_DEPS = {"prt", "prep", "mark"}
@@ -20,12 +21,17 @@ _PARTICLE_DEPS = {"prt", "prep", "mark"}
 
 @dataclass(frozen=True)
 class CueEntry:
-    """One lexicon row: ``lemma`` plus an optional particle ("call" + "for")."""
+    """One lexicon row: ``lemma`` plus an optional particle ("call" + "for").
+
+    ``pos`` is the cue word's part of speech: VERB ("said"), NOUN ("his claim that …", with
+    the possessor as speaker) or ADP ("according to X", "in <a poll>", the object as speaker).
+    """
 
     lemma: str
     particle: str | None
     cls: CueClass
     prior: float
+    pos: str = "VERB"
 
 
 @dataclass(frozen=True)
@@ -51,8 +57,10 @@ class CueLexicon:
 
     def __init__(self, entries: list[CueEntry]) -> None:
         self.entries = entries
-        self._single = {e.lemma: e for e in entries if e.particle is None}
+        self._single = {e.lemma: e for e in entries if e.particle is None and e.pos == "VERB"}
         self._multi = {(e.lemma, e.particle): e for e in entries if e.particle is not None}
+        self._nouns = {e.lemma: e for e in entries if e.pos == "NOUN"}
+        self._preps = {e.lemma: e for e in entries if e.pos == "ADP"}
 
     @classmethod
     def default(cls) -> CueLexicon:
@@ -69,25 +77,30 @@ class CueLexicon:
         rows = csv.reader((ln for ln in lines if ln and not ln.startswith("#")), delimiter="\t")
         entries = []
         for row in list(rows)[1:]:  # header
-            cue, klass, prior = row
+            cue, klass, prior, *pos = row
             if klass not in _CLASSES:
                 raise ValueError(f"{where}: unknown cue class {klass!r} for {cue!r}")
+            word = pos[0] if pos else "VERB"
+            if word not in _POS:
+                raise ValueError(f"{where}: unknown part of speech {word!r} for {cue!r}")
             lemma, _, particle = cue.partition(" ")
-            entries.append(CueEntry(lemma, particle or None, klass, float(prior)))  # type: ignore[arg-type]
+            entries.append(CueEntry(lemma, particle or None, klass, float(prior), word))  # type: ignore[arg-type]
         return cls(entries)
 
     def to_tsv(self, path: Path) -> None:
         with path.open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
-            writer.writerow(["cue", "class", "prior"])
+            writer.writerow(["cue", "class", "prior", "pos"])
             for e in self.entries:
                 cue = e.lemma if e.particle is None else f"{e.lemma} {e.particle}"
-                writer.writerow([cue, e.cls, e.prior])
+                writer.writerow([cue, e.cls, e.prior, e.pos])
 
     def match(self, token: Token) -> CueMatch | None:
         """The cue headed by ``token``, preferring a multiword cue ("call for" over "call")."""
         if token.lower_ in _SOURCE_PREPOSITIONS:
             return self._match_source(token)
+        if token.pos_ == "NOUN":
+            return self._match_noun(token)
         if token.pos_ not in ("VERB", "AUX"):
             return None
         lemma = token.lemma_.lower()
@@ -115,10 +128,18 @@ class CueLexicon:
         # "In a new poll, X leads" names a source; "slid in the polls" does not
         if word == "in" and (source.lemma_.lower() not in source_nouns() or token.i > token.head.i):
             return None
-        entry = self._multi.get((word, "to")) if word == "according" else self._single.get(word)
+        entry = self._multi.get((word, "to")) if word == "according" else self._preps.get(word)
         if entry is None:
             return None
         return CueMatch(token, None if prep is token else prep, entry, source)
+
+    def _match_noun(self, token: Token) -> CueMatch | None:
+        """ "his claim that …", "Trump's support for …": the possessor is the speaker."""
+        entry = self._nouns.get(token.lemma_.lower())
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        if entry is None or owner is None:
+            return None
+        return CueMatch(token, None, entry, owner)
 
 
 @cache

@@ -25,8 +25,8 @@ _ENT_TYPES: dict[str, SpeakerType] = {
     "FAC": "place",
     "NORP": "group",
 }
-_PERSON_PRONOUNS = {"he", "she", "him", "her"}
-_GROUP_PRONOUNS = {"they", "them"}
+_PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
+_GROUP_PRONOUNS = {"they", "them", "their"}
 _STOP_ROLE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _ROLE_POS = {"PROPN", "NOUN", "ADJ"}
 _HONORIFICS = {"Mr.": "male", "Mr": "male", "Mrs.": "female", "Mrs": "female", "Ms.": "female"}
@@ -154,7 +154,7 @@ class Resolver:
             wanted = {"PERSON"}
         elif word in _GROUP_PRONOUNS:
             wanted = {"ORG", "NORP", "GPE"}
-        elif word == "it":
+        elif word in ("it", "its"):
             wanted = {"ORG", "GPE"}
         else:
             return None
@@ -164,7 +164,7 @@ class Resolver:
             if e.label_ in wanted and e.end <= pronoun.i and not self._quoted(e.start_char)
         ]
         if word in _PERSON_PRONOUNS:
-            sex = "male" if word in ("he", "him") else "female"
+            sex = "male" if word in ("he", "him", "his") else "female"
             before = [e for e in before if self.gender(self.canonical(e)) in (sex, None)]
         subjects = [e for e in before if e.root.dep_ in ("nsubj", "nsubjpass")]
         pool = subjects or before

@@ -301,3 +301,11 @@ def test_seem_attributes_an_impression_to_its_subject() -> None:
     assert (claim.speaker, claim.cue) == ("Obama", "seemed")
     assert claim.quote == "to recognize the significance of the Iowa victory"
     assert claimx.extract("The senator appeared on CNN on Sunday.") == []
+
+
+def test_nominal_cue_with_a_possessor() -> None:
+    text = "The vote followed Senator Ann Lee's claim that the tax was unfair."
+    claim = only(text)
+    assert (claim.speaker, claim.cue) == ("Ann Lee", "claim")
+    assert claim.quote == "that the tax was unfair"
+    assert claimx.extract("The claim that the tax was unfair spread quickly.") == []
