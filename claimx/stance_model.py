@@ -140,7 +140,18 @@ def register_architecture() -> None:
     from functools import partial
 
     import spacy
-    from thinc.api import LSTM, Dropout, Maxout, Model, Softmax, chain, resizable, with_padded
+    from thinc.api import (
+        LSTM,
+        Dropout,
+        Maxout,
+        Model,
+        Softmax,
+        SparseLinear_v2,
+        chain,
+        concatenate,
+        resizable,
+        with_padded,
+    )
     from thinc.layers.resizable import resize_linear_weighted, resize_model
     from thinc.types import Floats2d
 
@@ -213,6 +224,55 @@ def register_architecture() -> None:
         if model.attrs["attention"]:
             model.set_param("W", model.ops.xp.eye(width, dtype="f"))
 
+    def ngram_forward(model: Model, docs: list[Any], is_train: bool) -> tuple[Any, Any]:
+        # Hashed n-gram features of the marked sentence for a sparse linear (bag-of-words)
+        # branch: n-grams of the whole sentence, plus, with `context`, the n-grams of the
+        # `context` tokens left of the target and of those right of it, hashed apart (tagged by
+        # side) so that a linear model can learn what is said just before / after the target.
+        from spacy.attrs import LOWER
+
+        ops = model.ops
+        xp = ops.xp
+        size: int = model.attrs["ngram_size"]
+        ctx: int = model.attrs["context"]
+
+        def grams(ids: Any) -> list[Any]:
+            out = [ids]
+            for k in range(2, size + 1):
+                if ids.shape[0] >= k:
+                    out.append(ops.ngrams(k, ids))
+            return out
+
+        batch_keys, batch_vals = [], []
+        for doc in docs:
+            ids = xp.ascontiguousarray(doc.to_array(LOWER).astype("uint64"))
+            parts = grams(ids)
+            if ctx and len(doc):
+                start, end = target_token_span([t.text for t in doc])
+                left, right = ids[max(0, start - ctx) : start], ids[end : end + ctx]
+                for seed, side in ((1, left), (2, right)):
+                    side = xp.ascontiguousarray(side)
+                    if side.shape[0]:
+                        tagged = xp.concatenate(grams(side))
+                        parts.append(ops.hash(tagged, seed)[:, 0].astype("uint64"))
+            keys = xp.concatenate(parts) if parts else xp.zeros((0,), dtype="uint64")
+            keys, vals = xp.unique(keys, return_counts=True)
+            batch_keys.append(keys)
+            batch_vals.append(vals)
+        lengths = ops.asarray([k.shape[0] for k in batch_keys], dtype="int32")
+        keys_all = xp.concatenate(batch_keys).astype("uint64")
+        vals_all = ops.asarray(xp.concatenate(batch_vals), dtype="f")
+
+        def backprop(dy: Any) -> list[Any]:
+            return []
+
+        return (keys_all, vals_all, lengths), backprop
+
+    def concat_init(model: Model, X: Any = None, Y: Any = None) -> None:
+        for layer in model.layers:
+            layer.initialize(X=X, Y=Y)
+        model.set_dim("nO", sum(layer.get_dim("nO") for layer in model.layers))
+
     def resize(model: Model, new_nO: int, resizable_layer: Model) -> Model:
         resizable_layer = resize_model(resizable_layer, new_nO)
         model.set_ref("output_layer", resizable_layer.layers[0])
@@ -228,6 +288,9 @@ def register_architecture() -> None:
         lstm_depth: int = 1,
         hidden_width: int = 0,
         dropout: float = 0.0,
+        bow_ngram: int = 0,
+        bow_context: int = 0,
+        bow_width: int = 8,
         nO: int | None = None,
     ) -> Model:
         encoder = tok2vec
@@ -253,12 +316,23 @@ def register_architecture() -> None:
             n_in = hidden_width
         elif dropout:
             layers.append(Dropout(dropout))
+        main: Model = chain(*layers) if len(layers) > 1 else layers[0]
+        if bow_ngram:
+            featurizer: Model = Model(
+                "target_ngrams",
+                ngram_forward,
+                attrs={"ngram_size": bow_ngram, "context": bow_context},
+            )
+            bow: Model = chain(featurizer, SparseLinear_v2(nO=bow_width, length=2**18))
+            main = concatenate(main, bow)
+            main.init = concat_init  # thinc's init wants array inputs, these are Docs
+            n_in += bow_width
         output_layer = Softmax(nO=nO, nI=n_in)
         resizable_layer: Model = resizable(
             output_layer,
             resize_layer=partial(resize_linear_weighted, fill_defaults={"b": -5000, "W": 0}),
         )
-        model: Model = chain(*layers, resizable_layer)
+        model: Model = chain(main, resizable_layer)
         model.set_ref("output_layer", output_layer)
         model.set_ref("tok2vec", tok2vec)
         model.attrs["resize_output"] = partial(resize, resizable_layer=resizable_layer)

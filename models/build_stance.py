@@ -90,6 +90,17 @@ def flat(sentences: list[list[Any]]) -> Iterator[Any]:
     return itertools.chain.from_iterable(sentences)
 
 
+def oversample(items: list[Any], label: str, factor: float, seed: int) -> list[Any]:
+    """``items`` with those labelled ``label`` repeated ``factor`` times in all (seeded)."""
+    rng = random.Random(seed)
+    chosen = [item for item in items if item[2] == label]
+    whole, frac = divmod(factor, 1.0)
+    extra = chosen * (int(whole) - 1) + rng.sample(chosen, round(frac * len(chosen)))
+    out = items + extra
+    rng.shuffle(out)
+    return out
+
+
 def write_docbin(items: list[Any], path: Path, style: str) -> None:
     import spacy
     from spacy.tokens import DocBin
@@ -146,6 +157,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--further-mentions", action="store_true", help="add coreferent mentions (train only)"
     )
+    ap.add_argument(
+        "--oversample",
+        type=float,
+        default=1.0,
+        help="repeat the training support targets this many times (fractions sampled, seeded)",
+    )
     ap.add_argument("--tune-weights", action="store_true", help="tune class weights on dev")
     ap.add_argument("--convert-only", action="store_true")
     ap.add_argument("--skip-train", action="store_true", help="reuse out-dir/training")
@@ -167,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     _, dev_s = split(read_examples(train_file), args.dev_frac, args.seed)
     train_items, dev_items = list(flat(train_s)), list(flat(dev_s))
+    if args.oversample != 1.0:
+        train_items = oversample(train_items, "support", args.oversample, args.seed)
     print(
         f"train: {len(train_s)} sentences / {len(train_items)} targets; "
         f"dev: {len(dev_s)} / {len(dev_items)} (marker: {args.marker})"
