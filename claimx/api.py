@@ -51,12 +51,7 @@ def load(model: str | None = None) -> Language:
 
 def extract(text: str, *, model: str | None = None) -> list[Claim]:
     """All attributed claims in ``text``, in article order."""
-    doc = load(model)(text)
-    if doc._.claimx_error:
-        raise ExtractionError(
-            f"claimx failed on this text ({doc._.claimx_error}); please report it"
-        )
-    return doc._.claims
+    return next(extract_many([text], model=model))  # one path: length check, errors
 
 
 @overload
@@ -96,29 +91,48 @@ def extract_many(
 
     texts: strings, or ``(text, context)`` pairs when ``as_tuples`` is true; then each
         result is ``(claims, context)``, like spaCy's ``nlp.pipe(as_tuples=True)``.
+        Close the generator (or let it be collected) if you stop early: that ends the
+        workers.
     n_process: worker processes for parsing (``nlp.pipe(n_process=...)``).
-    batch_size: texts per batch; by default 16, or 4 with several processes. Close the
-        generator (or let it be collected) if you stop early: that ends the workers.
-    on_error: called with the context (or the index) of a text claimx failed on and the
-        error; that text is then skipped. Without it such a failure raises ExtractionError.
+    batch_size: texts per batch; by default 16, or 4 with several processes.
+    on_error: called with the context (or the index) of a text claimx cannot handle (too
+        long for the model, or a bug) and the problem, which reads on from the text's name
+        ("has 1,200,000 characters, …"); that text is skipped. Without it, ExtractionError.
     """
     nlp = load(model)
     if batch_size is None:
         # spaCy deals batches to workers in turn: small ones keep two workers evenly busy
         batch_size = 16 if n_process == 1 else 4
-    pipe: Any = nlp.pipe  # one call for both shapes; the overloads want a literal flag
-    docs = pipe(texts, as_tuples=as_tuples, n_process=n_process, batch_size=batch_size)
+
+    def report(context: Any, problem: str) -> None:
+        if on_error is None:
+            raise ExtractionError(f"text {context!r} {problem}")
+        on_error(context, problem)
+
+    pairs = texts if as_tuples else ((text, i) for i, text in enumerate(texts))
+    fitting = _fitting(pairs, nlp.max_length, report)
+    docs = nlp.pipe(fitting, as_tuples=True, n_process=n_process, batch_size=batch_size)
     with _workers_ended_early(docs, n_process):
-        for index, item in enumerate(docs):
-            doc, context = item if as_tuples else (item, index)
-            if doc._.claimx_error is None:
-                yield (doc._.claims, context) if as_tuples else doc._.claims
-            elif on_error is not None:
-                on_error(context, doc._.claimx_error)
+        for doc, context in docs:
+            if doc._.claimx_error is not None:
+                report(context, f"made claimx fail ({doc._.claimx_error}); please report it")
             else:
-                raise ExtractionError(
-                    f"claimx failed on text {context!r} ({doc._.claimx_error}); please report it"
-                )
+                yield (doc._.claims, context) if as_tuples else doc._.claims
+
+
+def _fitting(
+    pairs: Iterable[tuple[str, Any]], limit: int, report: Callable[[Any, str], None]
+) -> Iterator[tuple[str, Any]]:
+    """The pairs whose text the model can parse; the others are reported, not parsed."""
+    for text, context in pairs:
+        if len(text) > limit:
+            report(
+                context,
+                f"has {len(text):,} characters, over the model's limit of {limit:,}; "
+                "split it into smaller files",
+            )
+        else:
+            yield text, context
 
 
 @contextmanager

@@ -164,8 +164,8 @@ def extract(
             tally.fail(exc)
             advance()
 
-        def broke(item: Input, error: str) -> None:
-            failed(ExtractionError(f"{item.label}: claimx failed ({error}); please report it"))
+        def broke(item: Input, problem: str) -> None:
+            failed(ExtractionError(f"{item.label} {problem}"))
 
         texts = iter_texts(items, encoding, on_error=failed)
         results = api.extract_many(

@@ -78,3 +78,10 @@ def test_stopping_a_parallel_stream_early_ends_its_workers() -> None:
     assert next(stream)[0].speaker == "Ames"
     stream.close()  # what a `break` does: must return, not wait for blocked workers
     assert not multiprocessing.active_children()
+
+
+def test_text_over_the_model_limit_is_a_clear_error() -> None:
+    from claimx.errors import ExtractionError
+
+    with pytest.raises(ExtractionError, match="over the model's limit of 1,000,000"):
+        claimx.extract("word " * 200_001)
