@@ -41,8 +41,13 @@ bench: install          ## speed: claimx vs the bare base pipeline
 evaluate: install       ## dev-set figures with the reference scorer (needs ../shared)
 	$(BIN)/python bench/dev_eval.py
 
-models: install         ## rebuild the stance model from ../shared/data/newsmtsc (~8 min)
-	$(BIN)/python models/build_stance.py
+MODELS_VENV := models/build/venv
+
+models: install         ## rebuild models/stance from ../shared/data/newsmtsc (~15 min)
+	$(PY) -m venv $(MODELS_VENV)
+	$(MODELS_VENV)/bin/pip install --quiet -r models/requirements.txt
+	$(MODELS_VENV)/bin/python models/distill_vectors.py --out models/build/raw-vectors
+	$(BIN)/python models/build_stance.py --raw-vectors models/build/raw-vectors
 
 lock:                   ## re-pin dependencies with hashes (needs pip-tools)
 	pip-compile --generate-hashes --allow-unsafe --strip-extras -o requirements.lock requirements.in

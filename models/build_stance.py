@@ -1,23 +1,22 @@
 #!/usr/bin/env python
-"""Build the target-dependent stance model (models/stance/model) from NewsMTSC.
+"""Build the target-dependent stance model (``models/stance``) from NewsMTSC.
 
-One command, reproducible (fixed seeds):
+    .venv/bin/python models/build_stance.py --raw-vectors models/build/raw-vectors
 
-    python models/build_stance.py
+``make models`` runs it after ``distill_vectors.py``. Reproducible (fixed seeds):
 
-1. reads ``train.jsonl`` from ``--data-dir`` (default ``../shared/data/newsmtsc`` beside the repo),
-   holds out ``--dev-frac`` of its sentences (grouped by sentence, seeded) as the dev set;
-2. writes one Doc per (sentence, target) with the target marked in the text
+1. reduces the distilled word vectors (``--raw-vectors``: ``vectors.npy`` + ``words.txt``) to
+   ``--dims`` dimensions by PCA and stores them as spaCy vectors keyed by lower-case form;
+2. reads ``train.jsonl`` from ``--data-dir`` (default ``../shared/data/newsmtsc`` beside the
+   repo) and holds out ``--dev-frac`` of its sentences (seeded) as the dev set;
+3. writes one Doc per (sentence, target) with the target marked
    (:func:`claimx.stance_model.mark_target`) and ``cats`` support/oppose/neutral
-   (NewsMTSC polarity 6 -> support, 2 -> oppose, 4 -> neutral) to
-   ``models/stance/corpus/{train,dev}.spacy`` (build artifacts, git-ignored);
-3. runs ``spacy train`` with ``models/stance.cfg`` on the CPU (output in
-   ``models/stance/training``, git-ignored);
-4. copies ``model-best`` to ``models/stance/model`` keeping only what inference needs, tunes
-   per-class decision weights on the dev set (optional) and records the marking style, the
-   weights and the dev figures in the model's ``meta.json``.
+   (NewsMTSC polarity 6 -> support, 2 -> oppose, 4 -> neutral);
+4. runs ``spacy train models/stance.cfg`` on the CPU;
+5. copies ``model-best`` to ``models/stance`` with only what inference needs.
 
-The devtest files are never read here: they are for ``bench/stance_bench.py`` only.
+Everything but the model goes to ``models/build`` (git-ignored). The devtest files are never
+read here: they are for ``bench/stance_bench.py`` only.
 """
 
 from __future__ import annotations
@@ -36,27 +35,18 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from claimx.stance_model import (  # noqa: E402
-    LABELS,
-    load_stance_model,
-    mark_target,
-    register_architecture,
-)
+from claimx.stance_model import LABELS, load, mark_target  # noqa: E402
 
 POLARITY = {2.0: "oppose", 4.0: "neutral", 6.0: "support"}
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "newsmtsc"
 #: Files a spaCy pipeline directory needs at load time; everything else is dropped.
 KEEP = {"config.cfg", "meta.json", "tokenizer", "vocab", "tok2vec", "textcat"}
+#: What models/stance holds besides the pipeline.
+OWN = {"__init__.py"}
 
 
-def read_examples(
-    path: Path, further_mentions: bool = False
-) -> list[list[tuple[str, tuple[int, int], str]]]:
-    """Sentences of a NewsMTSC file, each a list of (text, (start, end), label).
-
-    With ``further_mentions``, each target's automatic coreferent mentions (``he``, ``her``...)
-    are added as more targets with the same label.
-    """
+def read_examples(path: Path) -> list[list[tuple[str, tuple[int, int], str]]]:
+    """Sentences of a NewsMTSC file, each a list of (text, (start, end), label)."""
     sentences = []
     with path.open(encoding="utf-8") as lines:
         for line in lines:
@@ -68,9 +58,6 @@ def read_examples(
             for t in record["targets"]:
                 label = POLARITY[float(t["polarity"])]
                 items.append((text, (int(t["from"]), int(t["to"])), label))
-                for m in t.get("further_mentions") or [] if further_mentions else []:
-                    if text[m["from"] : m["to"]] == m["mention"]:
-                        items.append((text, (int(m["from"]), int(m["to"])), label))
             sentences.append(items)
     return sentences
 
@@ -90,25 +77,14 @@ def flat(sentences: list[list[Any]]) -> Iterator[Any]:
     return itertools.chain.from_iterable(sentences)
 
 
-def oversample(items: list[Any], label: str, factor: float, seed: int) -> list[Any]:
-    """``items`` with those labelled ``label`` repeated ``factor`` times in all (seeded)."""
-    rng = random.Random(seed)
-    chosen = [item for item in items if item[2] == label]
-    whole, frac = divmod(factor, 1.0)
-    extra = chosen * (int(whole) - 1) + rng.sample(chosen, round(frac * len(chosen)))
-    out = items + extra
-    rng.shuffle(out)
-    return out
-
-
-def write_docbin(items: list[Any], path: Path, style: str) -> None:
+def write_docbin(items: list[Any], path: Path) -> None:
     import spacy
     from spacy.tokens import DocBin
 
     nlp = spacy.blank("en")
     db = DocBin(store_user_data=False)
     for text, target, label in items:
-        doc = nlp.make_doc(mark_target(text, target, style))
+        doc = nlp.make_doc(mark_target(text, target))
         doc.cats = {lab: float(lab == label) for lab in LABELS}
         db.add(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,111 +103,98 @@ def macro_f1(gold: list[str], pred: list[str]) -> float:
     return sum(f1s) / len(f1s)
 
 
-def tune_weights(
-    probs: list[dict[str, float]], gold: list[str]
-) -> tuple[dict[str, float], float, float]:
-    """Per-class multipliers on the probabilities that maximise dev macro F1 (oppose fixed 1)."""
+def make_vectors(raw: Path, dims: int, out: Path) -> None:
+    """PCA of the distilled vectors to ``dims`` dimensions, as a spaCy pipeline with vectors."""
+    import numpy as np
+    import spacy
+    from spacy.vectors import Vectors
 
-    def decide(w: dict[str, float]) -> list[str]:
-        return [max(LABELS, key=lambda lab, p=p: p[lab] * w[lab]) for p in probs]
-
-    base = macro_f1(gold, decide(dict.fromkeys(LABELS, 1.0)))
-    grid = [round(0.5 + 0.1 * i, 2) for i in range(16)]  # 0.5 .. 2.0
-    best, best_f1 = dict.fromkeys(LABELS, 1.0), base
-    for ws, wn in itertools.product(grid, grid):
-        w = {"support": ws, "oppose": 1.0, "neutral": wn}
-        f1 = macro_f1(gold, decide(w))
-        if f1 > best_f1 + 1e-9:
-            best, best_f1 = w, f1
-    return best, base, best_f1
+    data = np.load(raw / "vectors.npy").astype("float64")
+    words = (raw / "words.txt").read_text(encoding="utf-8").split("\n")[: len(data)]
+    data -= data.mean(axis=0)
+    _, _, components = np.linalg.svd(data, full_matrices=False)
+    reduced = data @ components[:dims].T
+    reduced /= np.linalg.norm(reduced, axis=1).mean()  # unit norm on average
+    nlp = spacy.blank("en")
+    nlp.vocab.vectors = Vectors(
+        strings=nlp.vocab.strings, data=reduced.astype("float32"), keys=words, attr="LOWER"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--raw-vectors", type=Path, default=HERE / "build" / "raw-vectors")
+    ap.add_argument("--dims", type=int, default=48, help="static vector dimensions (PCA)")
     ap.add_argument("--config", type=Path, default=HERE / "stance.cfg")
-    ap.add_argument("--out-dir", type=Path, default=HERE / "stance")
-    ap.add_argument("--marker", default="wrap", help="target marking style (see mark_target)")
+    ap.add_argument("--build-dir", type=Path, default=HERE / "build")
+    ap.add_argument("--out", type=Path, default=HERE / "stance")
     ap.add_argument("--dev-frac", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=0, help="split seed (training: see the config)")
-    ap.add_argument(
-        "--further-mentions", action="store_true", help="add coreferent mentions (train only)"
-    )
-    ap.add_argument(
-        "--oversample",
-        type=float,
-        default=1.0,
-        help="repeat the training support targets this many times (fractions sampled, seeded)",
-    )
-    ap.add_argument("--tune-weights", action="store_true", help="tune class weights on dev")
-    ap.add_argument("--convert-only", action="store_true")
-    ap.add_argument("--skip-train", action="store_true", help="reuse out-dir/training")
-    ap.add_argument("--keep-training", action="store_true", help="keep out-dir/training")
     # Any other option is passed on to spacy train as a config override,
-    # e.g. --training.max_epochs 5 or --components.textcat.model.width=64.
+    # e.g. --training.max_epochs 5 or --components.textcat.model.window=5.
     args, overrides = ap.parse_known_args(argv)
 
     train_file = args.data_dir / "train.jsonl"
-    if not train_file.is_file():
-        print(f"no NewsMTSC training data at {train_file}", file=sys.stderr)
-        return 1
-    corpus = args.out_dir / "corpus"
-    training = args.out_dir / "training"
-    model = args.out_dir / "model"
+    for needed in (train_file, args.raw_vectors / "vectors.npy"):
+        if not needed.is_file():
+            print(f"{needed} is missing (see models/README.md: `make models`)", file=sys.stderr)
+            return 1
+    vectors = args.build_dir / "vectors"
+    corpus = args.build_dir / "corpus"
+    training = args.build_dir / "training"
 
-    train_s, dev_s = split(
-        read_examples(train_file, args.further_mentions), args.dev_frac, args.seed
-    )
-    _, dev_s = split(read_examples(train_file), args.dev_frac, args.seed)
+    make_vectors(args.raw_vectors, args.dims, vectors)
+    train_s, dev_s = split(read_examples(train_file), args.dev_frac, args.seed)
     train_items, dev_items = list(flat(train_s)), list(flat(dev_s))
-    if args.oversample != 1.0:
-        train_items = oversample(train_items, "support", args.oversample, args.seed)
     print(
         f"train: {len(train_s)} sentences / {len(train_items)} targets; "
-        f"dev: {len(dev_s)} / {len(dev_items)} (marker: {args.marker})"
+        f"dev: {len(dev_s)} / {len(dev_items)}"
     )
-    write_docbin(train_items, corpus / "train.spacy", args.marker)
-    write_docbin(dev_items, corpus / "dev.spacy", args.marker)
-    if args.convert_only:
-        return 0
+    write_docbin(train_items, corpus / "train.spacy")
+    write_docbin(dev_items, corpus / "dev.spacy")
 
-    if not args.skip_train:
-        if training.exists():
-            shutil.rmtree(training)
-        # In-process `spacy train`, so that the custom architecture is registered.
-        from spacy.cli._util import parse_config_overrides
-        from spacy.cli.train import train
+    if training.exists():
+        shutil.rmtree(training)
+    from spacy.cli._util import parse_config_overrides
+    from spacy.cli.train import train
 
-        register_architecture()
-        cli_overrides = [
-            "--paths.train", str(corpus / "train.spacy"),
-            "--paths.dev", str(corpus / "dev.spacy"),
-            *overrides,
-        ]  # fmt: skip
-        print(f"spacy train {args.config} --output {training} {' '.join(cli_overrides)}")
-        train(args.config, training, use_gpu=-1, overrides=parse_config_overrides(cli_overrides))
+    cli_overrides = [
+        "--paths.train", str(corpus / "train.spacy"),
+        "--paths.dev", str(corpus / "dev.spacy"),
+        "--paths.vectors", str(vectors),
+        *overrides,
+    ]  # fmt: skip
+    print(f"spacy train {args.config} --output {training} {' '.join(cli_overrides)}")
+    train(args.config, training, use_gpu=-1, overrides=parse_config_overrides(cli_overrides))
 
-    if model.exists():
-        shutil.rmtree(model)
-    shutil.copytree(training / "model-best", model)
+    model = args.out
+    model.mkdir(parents=True, exist_ok=True)
     for child in model.iterdir():
-        if child.name not in KEEP:
+        if child.name not in OWN:
             shutil.rmtree(child) if child.is_dir() else child.unlink()
-    # No machine-specific corpus paths in the shipped config.
+    for child in (training / "model-best").iterdir():
+        if child.name in KEEP:
+            copy = shutil.copytree if child.is_dir() else shutil.copy2
+            copy(child, model / child.name)
+    # No machine-specific paths in the shipped config.
     from thinc.api import Config
 
     config = Config().from_disk(model / "config.cfg", interpolate=False)
-    config["paths"]["train"] = config["paths"]["dev"] = None
+    for key in ("train", "dev", "vectors"):
+        config["paths"][key] = None
     config.to_disk(model / "config.cfg", interpolate=False)
-    # The string store is not needed to run the pipeline (hash embeddings, labels in textcat/cfg):
-    # emptying it saves ~1.2 MB and changes no prediction.
+    # The string store is not needed to run the pipeline (hash embeddings, vectors keyed by
+    # hash, labels in the textcat's cfg): emptying it saves about 1 MB.
     (model / "vocab" / "strings.json").write_text("[]\n", encoding="utf-8")
 
     meta_path = model / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta.update(
         name="claimx_stance",
-        version="0.1.0",
+        version="0.2.0",
         description=(
             "Target-dependent stance (support/oppose/neutral) of a news sentence towards a "
             "marked target span; trained on NewsMTSC (Hamborg & Donnay, EACL 2021; MIT)."
@@ -243,32 +206,27 @@ def main(argv: list[str] | None = None) -> int:
                 "url": "https://github.com/fhamborg/NewsMTSC",
                 "license": "MIT",
                 "author": "Felix Hamborg and Karsten Donnay",
-            }
+            },
+            {
+                "name": "all-MiniLM-L6-v2 (static vectors distilled from it)",
+                "url": "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2",
+                "license": "Apache-2.0",
+            },
         ],
     )
     meta.pop("performance", None)
-    # The marking style first: the dev evaluation below loads the model, which reads it.
-    meta["claimx_stance"] = {"marker": args.marker}
-    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-
-    stance = load_stance_model(model)
-    probs = stance.probabilities((text, target) for text, target, _ in dev_items)
-    gold = [label for _, _, label in dev_items]
-    weights, f1_plain, f1_tuned = tune_weights(probs, gold)
-    if not args.tune_weights:
-        weights, f1_tuned = dict.fromkeys(LABELS, 1.0), f1_plain
-    print(f"dev macro F1: {f1_plain:.4f} (class weights {weights}: {f1_tuned:.4f})")
+    stance = load(model)
+    probs = stance.probabilities(mark_target(text, target) for text, target, _ in dev_items)
+    pred = [max(LABELS, key=p.__getitem__) for p in probs]
+    f1 = macro_f1([label for _, _, label in dev_items], pred)
     meta["claimx_stance"] = {
-        "marker": args.marker,
-        "class_weights": weights,
-        "dev_macro_f1": round(f1_tuned, 4),
+        "dev_macro_f1": round(f1, 4),
         "split": {"dev_frac": args.dev_frac, "seed": args.seed},
+        "vector_dims": args.dims,
     }
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    if not args.keep_training:
-        shutil.rmtree(training)
     size = sum(f.stat().st_size for f in model.rglob("*") if f.is_file())
-    print(f"model: {model} ({size / 1e6:.1f} MB)")
+    print(f"dev macro F1: {f1:.4f}; model: {model} ({size / 1e6:.1f} MB)")
     return 0
 
 
