@@ -25,8 +25,12 @@ def default_model() -> str:
 
 
 @lru_cache(maxsize=4)
-def load(model: str | None = None) -> Language:
-    """Load a spaCy base pipeline (installed package name or path) and add claimx to it."""
+def load(model: str | None = None, *, stance: str = "rules") -> Language:
+    """Load a spaCy base pipeline (installed package name or path) and add claimx to it.
+
+    ``stance``: ``"rules"`` (default) takes stance from cue priors and a polarity lexicon;
+    ``"model"`` adds the trained stance model (:mod:`claimx.stance`).
+    """
     import spacy
 
     from . import component
@@ -45,13 +49,13 @@ def load(model: str | None = None) -> Language:
             f"spaCy pipeline {name!r} has no {' or '.join(sorted(missing))}; "
             "claimx needs an English pipeline with a parser and NER"
         )
-    component.add_to(nlp)
+    component.add_to(nlp, stance)
     return nlp
 
 
-def extract(text: str, *, model: str | None = None) -> list[Claim]:
-    """All attributed claims in ``text``, in article order."""
-    return next(extract_many([text], model=model))  # one path: length check, errors
+def extract(text: str, *, model: str | None = None, stance: str = "rules") -> list[Claim]:
+    """All attributed claims in ``text``, in article order (``stance``: see :func:`load`)."""
+    return next(extract_many([text], model=model, stance=stance))  # one path: length check, errors
 
 
 @overload
@@ -60,6 +64,7 @@ def extract_many(
     *,
     as_tuples: bool = ...,
     model: str | None = ...,
+    stance: str = ...,
     n_process: int = ...,
     batch_size: int | None = ...,
     on_error: Callable[[int, str], None] | None = ...,
@@ -72,6 +77,7 @@ def extract_many(
     *,
     as_tuples: bool = ...,
     model: str | None = ...,
+    stance: str = ...,
     n_process: int = ...,
     batch_size: int | None = ...,
     on_error: Callable[[C, str], None] | None = ...,
@@ -83,6 +89,7 @@ def extract_many(
     *,
     as_tuples: bool = False,
     model: str | None = None,
+    stance: str = "rules",
     n_process: int = 1,
     batch_size: int | None = None,
     on_error: Callable[[Any, str], None] | None = None,
@@ -93,13 +100,14 @@ def extract_many(
         result is ``(claims, context)``, like spaCy's ``nlp.pipe(as_tuples=True)``.
         Close the generator (or let it be collected) if you stop early: that ends the
         workers.
+    model, stance: the pipeline, as for :func:`load`.
     n_process: worker processes for parsing (``nlp.pipe(n_process=...)``).
     batch_size: texts per batch; by default 16, or 4 with several processes.
     on_error: called with the context (or the index) of a text claimx cannot handle (too
         long for the model, or a bug) and the problem, which reads on from the text's name
         ("has 1,200,000 characters, …"); that text is skipped. Without it, ExtractionError.
     """
-    nlp = load(model)
+    nlp = load(model, stance=stance)
     if batch_size is None:
         # spaCy deals batches to workers in turn: small ones keep two workers evenly busy
         batch_size = 16 if n_process == 1 else 4

@@ -20,6 +20,7 @@ from .cues import CueLexicon, CueMatch, source_nouns
 from .lexicons import role_types
 from .quotes import Quote, find_quotes
 from .speakers import Resolver, Speaker
+from .stance_model import StanceModel, marked_doc
 from .types import Claim, Kind
 
 _CONTENT_DEPS = {"ccomp", "xcomp", "oprd"}
@@ -82,8 +83,14 @@ class Article:
         return cls(doc, text, quotes, sents, sent_of, Resolver(doc, quotes))
 
 
-def find_claims(doc: Doc, lexicon: CueLexicon) -> list[Claim]:
-    """All attributed claims of ``doc`` in text order."""
+def find_claims(
+    doc: Doc, lexicon: CueLexicon, stance_model: StanceModel | None = None
+) -> list[Claim]:
+    """All attributed claims of ``doc`` in text order.
+
+    With ``stance_model``, the stance toward each target comes from it (and the cue's prior);
+    without, from rules alone.
+    """
     art = Article.of(doc)
     quotes, resolver, sent_of = art.quotes, art.resolver, art.sent_of
     matches = [
@@ -110,6 +117,8 @@ def find_claims(doc: Doc, lexicon: CueLexicon) -> list[Claim]:
     found += _colon_frames(art, found)
     found += _orphan_quote_frames(found, art)
     claims = [_claim(f, art) for f in found]
+    if stance_model is not None:
+        claims = _model_stance(claims, found, art, stance_model)
     claims.sort(key=lambda c: c.quote_spans[0])
     return _dedupe(claims)
 
@@ -460,8 +469,7 @@ def _claim(frame: Frame, art: Article) -> Claim:
         cue_text, cue_span = text[frame.mark[0] : frame.mark[1]], frame.mark
     content = _tokens_in(doc, frame.spans)
     target, target_span = _target(frame, doc, resolver, content, speaker)
-    prior = frame.cue.entry.prior if frame.cue else 0.0
-    negated = stance.is_negated(frame.cue.verb) if frame.cue else False
+    prior, negated = _prior(frame)
     polarity = sum(
         stance.word_polarity(t, t.sent.root if frame.cue is None else _content_root(t, frame))
         for t in content
@@ -482,6 +490,35 @@ def _claim(frame: Frame, art: Article) -> Claim:
         stance=label,
         stance_score=score,
     )
+
+
+def _prior(frame: Frame) -> tuple[float, bool]:
+    """The cue's stance prior (0: none) and whether the cue is negated."""
+    if frame.cue is None:
+        return 0.0, False
+    return frame.cue.entry.prior, stance.is_negated(frame.cue.verb)
+
+
+def _model_stance(
+    claims: list[Claim], frames: list[Frame], art: Article, model: StanceModel
+) -> list[Claim]:
+    """Re-decide the stance of the claims with a target: the model reads the target's
+    sentence with the target marked, and the cue's prior is combined with it."""
+    todo, inputs = [], []
+    for i, claim in enumerate(claims):
+        if claim.target_span is None:
+            continue
+        span = art.doc.char_span(*claim.target_span, alignment_mode="expand")
+        if span is None:
+            continue
+        sent = art.sents[art.sent_of[span.start]]
+        todo.append(i)
+        inputs.append(marked_doc(model.nlp.vocab, sent, span.start, min(span.end, sent.end)))
+    out = list(claims)
+    for i, probs in zip(todo, model.probabilities(inputs), strict=True):
+        label, score = stance.combine(*_prior(frames[i]), probs)
+        out[i] = replace(claims[i], stance=label, stance_score=score)
+    return out
 
 
 def _content_root(tok: Token, frame: Frame) -> Token:

@@ -134,6 +134,13 @@ model_option = click.option(
 )
 @jobs_option
 @model_option
+@click.option(
+    "--stance",
+    type=click.Choice(["rules", "model"]),
+    default="rules",
+    show_default=True,
+    help="Stance from cue priors and a lexicon, or from the trained stance model too.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 def extract(
     paths: tuple[str, ...],
@@ -143,6 +150,7 @@ def extract(
     encoding: str,
     jobs: int,
     model: str | None,
+    stance: str,
     quiet: bool,
 ) -> None:
     """Print the claims in articles: files, folders (searched recursively) or - for stdin."""
@@ -154,7 +162,7 @@ def extract(
     items = _collect(paths, glob, console)
     if output_dir is not None:
         _check_targets(items, output_dir, fmt)
-    api.load(model)  # a missing model fails here, before anything is printed
+    api.load(model, stance=stance)  # a missing model fails here, before anything is printed
     tally = Tally(console)
     show_progress = not quiet and len(items) > 1 and _progress_fits(console, output_dir)
     sink = _stdout_sink(fmt) if output_dir is None else _dir_sink(fmt, output_dir)
@@ -169,7 +177,7 @@ def extract(
 
         texts = iter_texts(items, encoding, on_error=failed)
         results = api.extract_many(
-            texts, as_tuples=True, model=model, n_process=jobs, on_error=broke
+            texts, as_tuples=True, model=model, stance=stance, n_process=jobs, on_error=broke
         )
         # closing the stream on any early exit (| head, Ctrl-C) ends spaCy's workers
         with _interrupts_to_main(jobs), closing(results):

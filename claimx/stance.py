@@ -1,18 +1,29 @@
-"""Stance of a claim toward its target, from rules: the cue's prior, negation, polarity.
+"""Stance of a claim toward its target: the learned model, the cue's prior and negation.
 
-The cue decides where it carries a stance ("welcomed" +, "criticized" -); otherwise the
-polarity of the content's words does, each flipped by negation ("no intention of
+:func:`score` is the public API: how a text portrays a target span in it, from the trained
+stance model (:mod:`claimx.stance_model`). In the pipeline, a cue that carries a stance
+("welcomed" +, "criticized" -, flipped when negated) weighs 0.7 and the model 0.3
+(:func:`combine`). Without the model (``stance="rules"``) or without a target, the polarity of
+the content's words stands in for the model, each word flipped by negation ("no intention of
 engaging") and by shifters that reverse what they govern ("ending the offensive").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
 from .lexicons import polarity
 from .types import Stance
+
+if TYPE_CHECKING:
+    from .stance_model import StanceModel
+
+#: Weight of the cue's prior when the cue carries a stance; the rest is the content's.
+PRIOR_WEIGHT = 0.7
 
 #: Words that reverse the polarity of what they govern.
 SHIFTERS = frozenset(
@@ -65,6 +76,52 @@ def rule_stance(prior: float, cue_negated: bool, content: float) -> tuple[Stance
     """Combine the cue's prior (flipped if the cue is negated) with the content polarity."""
     if cue_negated:
         prior = -prior
-    score = 0.7 * prior + 0.3 * content if prior else content
+    score = PRIOR_WEIGHT * prior + (1 - PRIOR_WEIGHT) * content if prior else content
     score = max(-1.0, min(1.0, score))
     return label(score), score
+
+
+def decide(probs: Mapping[str, float]) -> tuple[Stance, float]:
+    """The model's most probable class, and its score P(support) - P(oppose)."""
+    best: Stance = max(("support", "oppose", "neutral"), key=lambda lab: probs[lab])
+    return best, max(-1.0, min(1.0, probs["support"] - probs["oppose"]))
+
+
+def combine(prior: float, cue_negated: bool, probs: Mapping[str, float]) -> tuple[Stance, float]:
+    """Stance from the model's class probabilities and the cue's prior (0: no prior)."""
+    if not prior:
+        return decide(probs)
+    return rule_stance(prior, cue_negated, probs["support"] - probs["oppose"])
+
+
+@lru_cache(maxsize=1)
+def default_model() -> StanceModel:
+    """The shipped stance model, loaded once per process."""
+    from .stance_model import load
+
+    return load()
+
+
+def score(text: str, target: tuple[int, int]) -> tuple[Stance, float]:
+    """How ``text`` portrays ``text[target[0]:target[1]]``: (label, score in [-1, 1]).
+
+    The label is support, oppose or neutral; the score is P(support) - P(oppose) of the shipped
+    model. The model reads one sentence: in a longer text, the one the target starts in.
+
+    >>> score("The senator praised Jones for her courage.", (20, 25))  # doctest: +SKIP
+    ('support', 0.9)
+    """
+    from spacy.pipeline import Sentencizer
+
+    from .stance_model import marked_doc
+
+    start, end = target
+    if not 0 <= start < end <= len(text) or not text[start:end].strip():
+        raise ValueError(f"target {target!r} is not a non-empty span of a {len(text)}-char text")
+    model = default_model()
+    doc = Sentencizer()(model.nlp.make_doc(text))
+    span = doc.char_span(start, end, alignment_mode="expand")
+    assert span is not None  # "expand" always finds the tokens of a non-blank span
+    sent = doc[span.start].sent
+    marked = marked_doc(model.nlp.vocab, sent, span.start, min(span.end, sent.end))
+    return decide(model.probabilities([marked])[0])

@@ -59,7 +59,7 @@ def fake_library(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Replace model loading and extraction; returns what the CLI asked for."""
     calls: dict[str, Any] = {}
 
-    def load(model: str | None = None) -> None:
+    def load(model: str | None = None, stance: str = "rules") -> None:
         calls["model"] = model
 
     def extract_many(texts: Iterable[Any], **options: Any) -> Iterator[Any]:
@@ -421,7 +421,7 @@ def test_jobs_are_passed_to_the_library(
 
 
 def test_model_error_is_one_line(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def load(model: str | None = None) -> None:
+    def load(model: str | None = None, stance: str = "rules") -> None:
         raise ModelError(f"cannot load spaCy pipeline {model!r}")
 
     monkeypatch.setattr(api, "load", load)
@@ -621,10 +621,10 @@ def test_real_failure_on_one_article_spares_the_batch(
 
     original = attribution.find_claims
 
-    def fragile(doc: Any, lexicon: Any) -> Any:
+    def fragile(doc: Any, lexicon: Any, stance_model: Any = None) -> Any:
         if "boom" in doc.text:
             raise RuntimeError("simulated bug")
-        return original(doc, lexicon)
+        return original(doc, lexicon, stance_model)
 
     monkeypatch.setattr(attribution, "find_claims", fragile)
     (tmp_path / "a.txt").write_text("boom. The mayor said the bridge is open.\n")
