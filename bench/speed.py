@@ -6,11 +6,13 @@ Runs, alternating in each round so that machine noise hits all alike:
   bare     python -c '<spacy.load(MODEL); nlp.pipe over the same texts>'
   claimx   claimx extract DIR -f jsonl -q      (-j 1)
   claimx2  claimx extract DIR -f jsonl -q -j 2
-and prints the median wall time of each, claimx/bare (target <= 1.15) and
-claimx/claimx2 (target >= 1.5 on 2 cores), plus the median time of `claimx --help`
-(target < 0.3 s). The articles are the first N of ../shared/eval/polnear-dev.jsonl when
-it is beside the project (written to bench/_work, never committed), else N copies of the
-seed article.
+  api      python -c '<claimx.extract_many over the same texts>'  (stance model)
+  rules    the same with claimx.load(stance="rules")               (no stance model)
+and prints the median wall time of each, claimx/bare (target <= 1.15),
+claimx/claimx2 (target >= 1.5 on 2 cores), api/rules (what the stance model adds; target
+<= 1.10) and the median time of `claimx --help` (target < 0.3 s). The articles are the
+first N of ../shared/eval/polnear-dev.jsonl when it is beside the project (written to
+bench/_work, never committed), else N copies of the seed article.
 """
 
 from __future__ import annotations
@@ -36,6 +38,14 @@ nlp = spacy.load(sys.argv[1])
 paths = sorted(pathlib.Path(sys.argv[2]).glob("*.txt"))
 texts = (p.read_text(encoding="utf-8") for p in paths)
 for doc in nlp.pipe(texts):
+    pass
+"""
+
+API = """
+import sys, pathlib, claimx
+paths = sorted(pathlib.Path(sys.argv[2]).glob("*.txt"))
+texts = (p.read_text(encoding="utf-8") for p in paths)
+for claims in claimx.extract_many(texts, model=sys.argv[1], stance=sys.argv[3]):
     pass
 """
 
@@ -73,6 +83,8 @@ def main() -> int:
         "bare": [sys.executable, "-c", BARE, MODEL, str(WORK)],
         "claimx": claimx,
         "claimx -j 2": [*claimx, "-j", "2"],
+        "api": [sys.executable, "-c", API, MODEL, str(WORK), "model"],
+        "rules": [sys.executable, "-c", API, MODEL, str(WORK), "rules"],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     for r in range(args.rounds):
@@ -84,10 +96,11 @@ def main() -> int:
     ratio, speedup = med["claimx"] / med["bare"], med["claimx"] / med["claimx -j 2"]
     print(
         f"median: bare {med['bare']:.2f}s  claimx {med['claimx']:.2f}s  "
-        f"claimx -j 2 {med['claimx -j 2']:.2f}s"
+        f"claimx -j 2 {med['claimx -j 2']:.2f}s  api {med['api']:.2f}s  rules {med['rules']:.2f}s"
     )
     print(f"claimx / bare parse     {ratio:.3f}   (target <= 1.15)")
     print(f"-j 1 / -j 2             {speedup:.2f}    (target >= 1.5)")
+    print(f"stance model: api/rules {med['api'] / med['rules']:.3f}   (target <= 1.10)")
     print(f"claimx --help           {help_time:.3f}s  (target < 0.3)")
     return 0
 

