@@ -57,7 +57,7 @@ def test_the_model_ships_inside_the_package() -> None:
     path = claimx.stance_pipeline.PATH
     assert (path / "config.cfg").is_file() and (path / "textcat" / "model").is_file()
     size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-    assert size < 12_000_000
+    assert size < 10_000_000
 
 
 @pytest.mark.parametrize(
