@@ -563,10 +563,16 @@ def _kind(text: str, spans: list[tuple[int, int]], quotes: list[Quote]) -> Kind:
 def _target(
     frame: Frame, doc: Doc, resolver: Resolver, content: list[Token], speaker: Speaker
 ) -> tuple[str | None, tuple[int, int] | None]:
-    """The object of an attitude cue, else the content's main named entity or object."""
+    """The object of an attitude cue, else the content's main named entity or object.
+
+    A pronoun ("criticized it", "praised him", "said she would …") is resolved like a
+    speaker: the target names what it refers to and ``target_span`` is the pronoun.
+    """
     m = frame.cue
     objects = _objects(m, frame) if m is not None else []
     if objects and m is not None and (m.entry.cls == "attitude" or m.entry.particle == "as"):
+        if objects[0].pos_ == "PRON":
+            return _pronoun_target(objects[0], doc, resolver, speaker)
         return _noun_phrase(objects[0], doc, resolver)
     content_ids = {t.i for t in content}
     ents = [
@@ -580,12 +586,71 @@ def _target(
     chosen = [e for e in ents if e.root.dep_ in _OBJECT_DEPS] or ents
     if chosen:
         return _name_of(chosen[0], resolver), (chosen[0].start_char, chosen[0].end_char)
+    objects = [o for o in objects if o.pos_ != "PRON"]
     if objects:
         return _noun_phrase(objects[0], doc, resolver)
-    subjects = [
-        t for t in content if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN")
-    ]
-    return _noun_phrase(subjects[0], doc, resolver) if subjects else (None, None)
+    subjects = [t for t in content if t.dep_ in ("nsubj", "nsubjpass")]
+    nouns = [t for t in subjects if t.pos_ in ("NOUN", "PROPN")]
+    if nouns:
+        return _noun_phrase(nouns[0], doc, resolver)
+    if subjects and subjects[0].lower_ in ("he", "she"):  # "it" and "they" too often misled
+        return _pronoun_target(subjects[0], doc, resolver, speaker)
+    return None, None
+
+
+def _pronoun_target(
+    pron: Token, doc: Doc, resolver: Resolver, speaker: Speaker
+) -> tuple[str | None, tuple[int, int] | None]:
+    """What a pronoun target refers to, with the pronoun as the span; (None, None) if that is
+    unknown or is the speaker ("he said he would run").
+
+    The speaker is never a candidate: an object pronoun cannot be its own clause's subject
+    ("she praised him"), and a reported subject that can be the speaker is left out.
+    """
+    mention = (pron.idx, pron.idx + len(pron))
+    own = set(speaker.name.split("; ")) if speaker.name else set()
+    if pron.lower_ == "it":
+        head = _thing_antecedent(pron)
+        if head is None or (speaker.span and speaker.span[0] <= head.idx < speaker.span[1]):
+            return None, None
+        return _noun_phrase(head, doc, resolver)[0], mention
+    if _may_be_speaker(pron, speaker, resolver):
+        return None, None
+    ent = resolver.antecedent(pron, skip=own)
+    if ent is None or _name_of(ent, resolver) in own:
+        return None, None
+    group = [ent]
+    if pron.lower_ in ("they", "them", "their"):  # "Germany and France … condemned them"
+        group += [e for e in resolver.ents if e.root in ent.root.conjuncts]
+    return "; ".join(dict.fromkeys(_name_of(e, resolver) for e in group)), mention
+
+
+def _may_be_speaker(pron: Token, speaker: Speaker, resolver: Resolver) -> bool:
+    """A reported subject agreeing with the speaker is the speaker ("Trump signaled that he
+    …"); "Clinton says he …" is someone else, and so is "he" in a quote (the speaker is "I")."""
+    if pron.dep_ not in ("nsubj", "nsubjpass") or resolver.in_quote(pron.idx):
+        return False
+    if speaker.type != "person" or not speaker.name:
+        return False
+    sex = "male" if pron.lower_ == "he" else "female"
+    return resolver.gender(speaker.name.split("; ")[0]) in (sex, None)
+
+
+def _thing_antecedent(pron: Token) -> Token | None:
+    """The nearest subject or object before ``pron`` in its sentence or the one before that
+    "it" can stand for: a singular common noun that is not a person's role, or an
+    organisation or place ("The plan was published. Critics attacked it.")."""
+    sent = pron.sent
+    start = pron.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    roles = role_types()
+    for tok in reversed(pron.doc[start : pron.i]):
+        if tok.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+            continue
+        if tok.tag_ == "NN" and roles.get(tok.lemma_.lower()) != "person":
+            return tok
+        if tok.ent_type_ in ("ORG", "GPE") and tok.tag_ == "NNP":
+            return tok
+    return None
 
 
 def _objects(m: CueMatch, frame: Frame) -> list[Token]:
@@ -593,7 +658,7 @@ def _objects(m: CueMatch, frame: Frame) -> list[Token]:
     objs = [c for c in m.verb.children if c.dep_ == "dobj" and c.i in frame.tokens]
     if m.particle is not None:
         objs += [c for c in m.particle.children if c.dep_ == "pobj" and c.i in frame.tokens]
-    return [o for o in objs if o.pos_ != "PRON"]
+    return [o for o in objs if not o.lower_.endswith(("self", "selves"))]  # "described himself"
 
 
 def _name_of(ent: Span, resolver: Resolver) -> str:

@@ -8,7 +8,7 @@ name to its later mentions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -147,8 +147,11 @@ class Resolver:
             return self._genders[name]
         return first_names().get(name.split()[0])
 
-    def antecedent(self, pronoun: Token) -> Span | None:
-        """The nearest preceding mention a pronoun can refer to, agreeing in gender and number."""
+    def antecedent(self, pronoun: Token, skip: Collection[str] = ()) -> Span | None:
+        """The nearest preceding mention a pronoun can refer to, agreeing in gender and number.
+
+        ``skip``: canonical names it cannot refer to (the subject, for an object pronoun).
+        """
         word = pronoun.lower_
         if word in _PERSON_PRONOUNS:
             wanted = {"PERSON"}
@@ -161,8 +164,10 @@ class Resolver:
         before = [
             e
             for e in self.ents
-            if e.label_ in wanted and e.end <= pronoun.i and not self._quoted(e.start_char)
+            if e.label_ in wanted and e.end <= pronoun.i and not self.in_quote(e.start_char)
         ]
+        if skip:
+            before = [e for e in before if self.canonical(e) not in skip]
         if word in _PERSON_PRONOUNS:
             sex = "male" if word in ("he", "him", "his") else "female"
             before = [e for e in before if self.gender(self.canonical(e)) in (sex, None)]
@@ -170,7 +175,8 @@ class Resolver:
         pool = subjects or before
         return pool[-1] if pool else None
 
-    def _quoted(self, offset: int) -> bool:
+    def in_quote(self, offset: int) -> bool:
+        """Whether ``offset`` lies inside a quotation."""
         return any(s < offset < e for s, e in self.quoted)
 
     def speakers(self, subject: Token) -> Speaker:

@@ -165,6 +165,61 @@ def test_attitude_cue_object_is_the_target() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "cue", "target", "mention"),
+    [
+        # "it": the nearest thing before it that it can stand for, not the person's role
+        (
+            "The minister published the plan on Monday. The opposition leader criticized it.",
+            "criticized",
+            "the plan",
+            "it",
+        ),
+        # an object pronoun is never its own clause's subject
+        (
+            "Senator Elizabeth Warren met John Smith on Monday. She praised him for his courage.",
+            "praised",
+            "John Smith",
+            "him",
+        ),
+        # a reported subject of another gender than the speaker's is someone else
+        (
+            "Hillary Clinton met Donald Trump. Clinton said he was unfit.",
+            "said",
+            "Donald Trump",
+            "he",
+        ),
+        # "they" names every conjunct
+        (
+            "Germany and France signed the treaty. Moscow condemned them.",
+            "condemned",
+            "Germany; France",
+            "them",
+        ),
+    ],
+)
+def test_pronoun_target_resolves_like_a_speaker(
+    text: str, cue: str, target: str, mention: str
+) -> None:
+    claim = only(text, cue)
+    assert claim.target == target
+    assert claim.target_span is not None
+    assert text[slice(*claim.target_span)] == mention
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "John Smith said he would run again.",  # he is the speaker
+        "The company said it would cut 500 jobs.",  # so is it
+        "The senator said it is clear that the bill will pass.",  # it is the clause
+    ],
+)
+def test_pronoun_that_is_the_speaker_is_no_target(text: str) -> None:
+    claim = only(text)
+    assert claim.target_span is None or text[slice(*claim.target_span)] not in ("he", "it")
+
+
+@pytest.mark.parametrize(
     ("opening", "closing"), [("“", "”"), ("«", "»"), ("„", "“"), ("‘", "’"), ("'", "'")]
 )
 def test_quote_marks(opening: str, closing: str) -> None:
