@@ -41,6 +41,31 @@ _EMBEDDED_DEPS = {"xcomp", "pcomp"}
 _RELATIVE = {"who", "that", "which"}
 _TARGET_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
 _OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "nsubjpass"}
+#: Prepositions that make an entity the other side of a relation a claim is about: "dialogue
+#: with Russia" (not "voices in Paris", "the mayor of London"; and not "attacks against
+#: Obama", where a stance toward the relation is the opposite of one toward the entity).
+_RELATION_PREPS = {"with"}
+#: Nouns of an act on something, whose "of" object is what a claim about them is about:
+#: "called for the appointment of [an envoy]".
+_ACT_NOUNS = frozenset(
+    [
+        "appointment",
+        "continuation",
+        "resumption",
+        "establishment",
+        "creation",
+        "release",
+        "removal",
+        "withdrawal",
+        "lifting",
+        "extension",
+        "expansion",
+        "suspension",
+        "restoration",
+        "introduction",
+        "adoption",
+    ]
+)
 _WORD = re.compile(r"\w+")
 _MIN_QUOTE_WORDS = 4
 _GENERIC_SUBJECTS = {"one", "you"}
@@ -585,6 +610,9 @@ def _target(
     ]
     chosen = [e for e in ents if e.root.dep_ in _OBJECT_DEPS] or ents
     if chosen:
+        relation = _relation(chosen[0], content_ids)
+        if relation is not None:
+            return relation.text, (relation.start_char, relation.end_char)
         return _name_of(chosen[0], resolver), (chosen[0].start_char, chosen[0].end_char)
     objects = [o for o in objects if o.pos_ != "PRON"]
     if objects:
@@ -668,19 +696,54 @@ def _name_of(ent: Span, resolver: Resolver) -> str:
     return text[4:] if text.lower().startswith("the ") else text
 
 
-def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[int, int]]:
-    """The head noun with its left modifiers ("the British position"), or its entity.
+def _relation(ent: Span, content_ids: set[int]) -> Span | None:
+    """The noun phrase an entity completes as the other side of a relation ("[dialogue with
+    Russia]"): what a claim mentioning it is about, rather than the entity alone."""
+    prep = ent.root.head
+    noun = prep.head
+    if ent.root.dep_ != "pobj" or prep.lower_ not in _RELATION_PREPS or noun.pos_ != "NOUN":
+        return None
+    if noun.i not in content_ids or noun.i > prep.i:
+        return None
+    start = noun.left_edge.i
+    while start < noun.i and (noun.doc[start].is_punct or noun.doc[start].is_space):
+        start += 1
+    return noun.doc[start : ent.end]
 
-    A title ("the Russian president") resolves to the person the article gave it.
+
+def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[int, int]]:
+    """The head noun with its left modifiers ("the British position") and the other side of
+    a relation ("talks with Iran"), or its entity.
+
+    A title ("the Russian president") resolves to the person the article gave it; an act on
+    something ("the appointment of an envoy") gives way to what it acts on.
     """
+    if head.lemma_.lower() in _ACT_NOUNS:
+        of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+        objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+        if objs:
+            return _noun_phrase(objs[0], doc, resolver)
     for ent in resolver.ents:
         if ent.start <= head.i < ent.end and ent.label_ in _TARGET_LABELS:
             return _name_of(ent, resolver), (ent.start_char, ent.end_char)
     start = head.left_edge.i
     while start < head.i and (doc[start].is_punct or doc[start].is_space):
         start += 1
-    span = doc[start : head.i + 1]
-    return resolver.by_title(span) or span.text, (span.start_char, span.end_char)
+    end = head.i + 1
+    for prep in head.children:  # "talks [with Iran]": the relation is the target
+        objs = [c for c in prep.children if c.dep_ == "pobj"]
+        if prep.dep_ == "prep" and prep.lower_ in _RELATION_PREPS and prep.i > head.i and objs:
+            end = objs[0].right_edge.i + 1
+            break
+    span = doc[start:end]
+    # the target names the phrase without the marks of a quote it cuts through ("regular"
+    # contacts); its span still covers the mention
+    kept = (
+        t.whitespace_ if t.is_quote and t.text not in ("'", "’") else t.text_with_ws  # "countries'"
+        for t in span
+    )
+    words = " ".join("".join(kept).split())
+    return resolver.by_title(span) or words or span.text, (span.start_char, span.end_char)
 
 
 def _orphan_quote_frames(frames: list[Frame], art: Article) -> list[Frame]:

@@ -44,7 +44,7 @@ class ClaimExtractor:
     ``stance``: ``"rules"`` (default) takes the stance toward each claim's target from the
     cue's prior and a polarity lexicon; ``"model"`` scores it with the shipped stance model
     (:mod:`claimx.stance_model`) combined with the cue's prior. The model is not the default
-    yet: on the seed article it disagrees with the careful reader on 6 of 14 core claims,
+    yet: on the seed article it disagrees with the careful reader on 5 of 14 core claims,
     where the rules agree on all (models/README.md).
     """
 

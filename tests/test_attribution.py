@@ -207,6 +207,31 @@ def test_pronoun_target_resolves_like_a_speaker(
 
 
 @pytest.mark.parametrize(
+    ("text", "target", "mention"),
+    [
+        # an entity completing a relation: the relation is what the claim is about
+        (
+            "Meloni argued that it was time for dialogue with Russia.",
+            "dialogue with Russia",
+            "dialogue with Russia",
+        ),
+        ("The minister praised the new talks with Iran.", "the new talks with Iran", None),
+        # an act on something gives way to what it acts on; a quote it cuts is not named
+        (
+            'The senator called for the appointment of a European "special envoy" for Moscow.',
+            "a European special envoy",
+            'a European "special envoy',
+        ),
+    ],
+)
+def test_target_is_what_the_claim_is_about(text: str, target: str, mention: str | None) -> None:
+    claim = next(c for c in claimx.extract(text) if c.target is not None)
+    assert claim.target == target
+    assert claim.target_span is not None
+    assert text[slice(*claim.target_span)] == (mention or target)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "John Smith said he would run again.",  # he is the speaker
