@@ -705,10 +705,15 @@ def _relation(ent: Span, content_ids: set[int]) -> Span | None:
         return None
     if noun.i not in content_ids or noun.i > prep.i:
         return None
-    start = noun.left_edge.i
-    while start < noun.i and (noun.doc[start].is_punct or noun.doc[start].is_space):
+    return noun.doc[_phrase_start(noun) : ent.end]
+
+
+def _phrase_start(head: Token) -> int:
+    """Where the phrase ``head`` heads begins, leading punctuation and spaces left out."""
+    start = head.left_edge.i
+    while start < head.i and (head.doc[start].is_punct or head.doc[start].is_space):
         start += 1
-    return noun.doc[start : ent.end]
+    return start
 
 
 def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[int, int]]:
@@ -726,10 +731,7 @@ def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[
     for ent in resolver.ents:
         if ent.start <= head.i < ent.end and ent.label_ in _TARGET_LABELS:
             return _name_of(ent, resolver), (ent.start_char, ent.end_char)
-    start = head.left_edge.i
-    while start < head.i and (doc[start].is_punct or doc[start].is_space):
-        start += 1
-    end = head.i + 1
+    start, end = _phrase_start(head), head.i + 1
     for prep in head.children:  # "talks [with Iran]": the relation is the target
         objs = [c for c in prep.children if c.dep_ == "pobj"]
         if prep.dep_ == "prep" and prep.lower_ in _RELATION_PREPS and prep.i > head.i and objs:

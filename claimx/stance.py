@@ -113,14 +113,12 @@ def score(text: str, target: tuple[int, int]) -> tuple[Stance, float]:
     """
     from spacy.pipeline import Sentencizer
 
-    from .stance_model import marked_doc
+    from .stance_model import check_target, marked_doc
 
-    start, end = target
-    if not 0 <= start < end <= len(text) or not text[start:end].strip():
-        raise ValueError(f"target {target!r} is not a non-empty span of a {len(text)}-char text")
+    check_target(text, target)
     model = default_model()
     doc = Sentencizer()(model.nlp.make_doc(text))
-    span = doc.char_span(start, end, alignment_mode="expand")
+    span = doc.char_span(*target, alignment_mode="expand")
     assert span is not None  # "expand" always finds the tokens of a non-blank span
     sent = doc[span.start].sent
     marked = marked_doc(model.nlp.vocab, sent, span.start, min(span.end, sent.end))

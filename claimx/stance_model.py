@@ -46,11 +46,17 @@ def default_path() -> Path:
     return stance_pipeline.PATH
 
 
-def mark_target(text: str, target: tuple[int, int]) -> str:
-    """``text`` with the character span ``target`` (start, end exclusive) wrapped in markers."""
+def check_target(text: str, target: tuple[int, int]) -> None:
+    """Raise ValueError unless ``target`` is a non-blank character span of ``text``."""
     start, end = target
     if not 0 <= start < end <= len(text) or not text[start:end].strip():
         raise ValueError(f"target {target!r} is not a non-empty span of a {len(text)}-char text")
+
+
+def mark_target(text: str, target: tuple[int, int]) -> str:
+    """``text`` with the character span ``target`` (start, end exclusive) wrapped in markers."""
+    check_target(text, target)
+    start, end = target
     left = text[:start].rstrip()
     mention = " ".join(text[start:end].split())
     right = text[end:].lstrip()
