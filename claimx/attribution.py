@@ -45,6 +45,10 @@ _OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "nsubjpass"}
 #: with Russia" (not "voices in Paris", "the mayor of London"; and not "attacks against
 #: Obama", where a stance toward the relation is the opposite of one toward the entity).
 _RELATION_PREPS = {"with"}
+#: A place an entity names after one of these prepositions ("voices in Paris", "a rally at
+#: the Capitol") is where the claim is set: a target only when nothing else is named.
+_PLACE_PREPS = {"in", "at", "across", "inside", "throughout", "near"}
+_PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Nouns of an act on something, whose "of" object is what a claim about them is about:
 #: "called for the appointment of [an envoy]".
 _ACT_NOUNS = frozenset(
@@ -608,6 +612,8 @@ def _target(
         and e.root.pos_ in ("PROPN", "NOUN")  # not "Russian" in "the Russian president"
         and not (speaker.name and _name_of(e, resolver) in speaker.name)
     ]
+    placed = [e for e in ents if e.label_ in _PLACE_LABELS and _is_placed(e)]
+    ents = [e for e in ents if e not in placed] + placed
     chosen = [e for e in ents if e.root.dep_ in _OBJECT_DEPS] or ents
     if chosen:
         relation = _relation(chosen[0], content_ids)
@@ -694,6 +700,11 @@ def _name_of(ent: Span, resolver: Resolver) -> str:
         return resolver.canonical(ent)
     text = ent.text
     return text[4:] if text.lower().startswith("the ") else text
+
+
+def _is_placed(ent: Span) -> bool:
+    """Is ``ent`` the object of a preposition of place ("in Paris")?"""
+    return ent.root.dep_ == "pobj" and ent.root.head.lower_ in _PLACE_PREPS
 
 
 def _relation(ent: Span, content_ids: set[int]) -> Span | None:

@@ -216,6 +216,18 @@ def test_pronoun_target_resolves_like_a_speaker(
             "dialogue with Russia",
         ),
         ("The minister praised the new talks with Iran.", "the new talks with Iran", None),
+        # a place the claim is set in gives way to what else it names
+        (
+            "Peskov said that voices in Paris were beginning to speak of dialogue with Russia.",
+            "dialogue with Russia",
+            None,
+        ),
+        (
+            "Cruz said the convention in Cleveland would hand the election to Clinton.",
+            "Clinton",
+            None,
+        ),
+        ("The mayor said that crime in Chicago had fallen.", "Chicago", None),  # nothing else
         # an act on something gives way to what it acts on; a quote it cuts is not named
         (
             'The senator called for the appointment of a European "special envoy" for Moscow.',

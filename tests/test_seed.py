@@ -54,6 +54,7 @@ def test_seed_targets_a_reader_accepts(seed: tuple[str, list[Claim]]) -> None:
     assert ("criticized", "the British position") in targets
     assert ("noting", "Vladimir Putin") in targets  # "the Russian president", resolved
     assert ("confirmed", "Vladimir Putin") in targets
+    assert ("pointing out", "dialogue with Russia") in targets  # not "voices in Paris"
 
 
 def test_headline_and_headings_do_not_merge(seed: tuple[str, list[Claim]]) -> None:
