@@ -11,7 +11,6 @@ and for en_core_web_sm parsing the same sentences. Exits 0 with a message when t
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -22,24 +21,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from claimx.stance_model import LABELS, StanceModel, load  # noqa: E402
+from models.build_stance import read_examples  # noqa: E402
 
-POLARITY = {2.0: "oppose", 4.0: "neutral", 6.0: "support"}
 SPLITS = ("devtest_rw", "devtest_mt")
 Item = tuple[str, tuple[int, int]]
 
 
 def read_split(path: Path) -> tuple[list[Item], list[str]]:
-    items: list[Item] = []
-    gold: list[str] = []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            for t in record["targets"]:
-                items.append((record["sentence_normalized"], (int(t["from"]), int(t["to"]))))
-                gold.append(POLARITY[float(t["polarity"])])
-    return items, gold
+    """(sentence, target span) pairs of a NewsMTSC file and their gold labels."""
+    examples = [ex for sentence in read_examples(path) for ex in sentence]
+    return [(text, target) for text, target, _ in examples], [label for *_, label in examples]
 
 
 def report(name: str, gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
