@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claimx.stance_model import LABELS, StanceModel, load  # noqa: E402
+from claimx.stance import decide  # noqa: E402
+from claimx.stance_model import LABELS, StanceModel, load, mark_target  # noqa: E402
 from models.build_stance import read_examples  # noqa: E402
 
 SPLITS = ("devtest_rw", "devtest_mt")
@@ -59,6 +60,15 @@ def report(name: str, gold: Sequence[str], pred: Sequence[str]) -> dict[str, flo
     for g in LABELS:
         print(f"  {g:<9}" + "".join(f"{confusion[g][p]:9d}" for p in LABELS))
     return {"macro_f1": macro, "accuracy": acc}
+
+
+def calibration_error(probs: Sequence[dict[str, float]], gold: Sequence[str]) -> float:
+    """How far the top class's probability is from how often it is right, binned by tenths."""
+    bins: list[list[tuple[float, bool]]] = [[] for _ in range(10)]
+    for p, g in zip(probs, gold, strict=True):
+        top = max(LABELS, key=p.__getitem__)
+        bins[min(int(p[top] * 10), 9)].append((p[top], top == g))
+    return sum(abs(sum(c for c, _ in b) - sum(ok for _, ok in b)) / len(gold) for b in bins if b)
 
 
 def show_errors(
@@ -124,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     for split in args.splits:
         items, gold = read_split(args.data_dir / f"{split}.jsonl")
         first = first or items
-        scored = model.predict_many(items)
+        probs = model.probabilities(mark_target(text, target) for text, target in items)
+        scored = [decide(p) for p in probs]
         report(split, gold, [label for label, _ in scored])
+        print(f"  expected calibration error (10 bins): {calibration_error(probs, gold):.3f}")
         if args.errors:
             show_errors(items, gold, scored, args.errors)
     if args.speed_sentences > 0:

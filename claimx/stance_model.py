@@ -86,6 +86,16 @@ def target_token_span(words: Sequence[str]) -> tuple[int, int]:
     return start, end
 
 
+def calibrate(probs: Probs, temperature: float) -> Probs:
+    """``probs`` softened (temperature > 1) or sharpened (< 1): p ** (1 / T), renormalized.
+
+    The class with the highest probability stays the highest; only the confidence changes.
+    """
+    powered = {label: max(p, 1e-9) ** (1.0 / temperature) for label, p in probs.items()}
+    total = sum(powered.values())
+    return {label: p / total for label, p in powered.items()}
+
+
 class StanceModel:
     """A loaded stance pipeline; cheap to call, safe to reuse."""
 
@@ -95,11 +105,14 @@ class StanceModel:
         missing = set(LABELS) - set(textcat.labels)  # type: ignore[attr-defined]
         if missing:
             raise ValueError(f"stance model lacks the labels {sorted(missing)}")
+        #: Softmax temperature fitted on held-out data by the build (1: as trained).
+        self.temperature = float(nlp.meta.get("claimx_stance", {}).get("temperature", 1.0))
 
     def probabilities(self, inputs: Iterable[str | Doc], batch_size: int = 64) -> list[Probs]:
-        """Class probabilities for marked sentences (text, or a Doc from :func:`marked_doc`)."""
+        """Class probabilities for marked sentences (text, or a Doc from :func:`marked_doc`),
+        calibrated by the model's temperature."""
         return [
-            {label: float(doc.cats.get(label, 0.0)) for label in LABELS}
+            calibrate({label: doc.cats.get(label, 0.0) for label in LABELS}, self.temperature)
             for doc in self.nlp.pipe(inputs, batch_size=batch_size)
         ]
 

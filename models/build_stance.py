@@ -13,7 +13,8 @@
    (:func:`claimx.stance_model.mark_target`) and ``cats`` support/oppose/neutral
    (NewsMTSC polarity 6 -> support, 2 -> oppose, 4 -> neutral);
 4. runs ``spacy train models/stance.cfg`` on the CPU;
-5. copies ``model-best`` to ``models/stance`` with only what inference needs.
+5. copies ``model-best`` to ``models/stance`` with only what inference needs;
+6. fits a softmax temperature on the dev set (calibrated ``stance_score``) into its meta.json.
 
 Everything but the model goes to ``models/build`` (git-ignored). The devtest files are never
 read here: they are for ``bench/stance_bench.py`` only.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import random
 import shutil
 import sys
@@ -35,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from claimx.stance_model import LABELS, load, mark_target  # noqa: E402
+from claimx.stance_model import LABELS, calibrate, load, mark_target  # noqa: E402
 
 POLARITY = {2.0: "oppose", 4.0: "neutral", 6.0: "support"}
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "newsmtsc"
@@ -101,6 +103,17 @@ def macro_f1(gold: list[str], pred: list[str]) -> float:
         rec = tp / n_gold if n_gold else 0.0
         f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
     return sum(f1s) / len(f1s)
+
+
+def fit_temperature(probs: list[dict[str, float]], gold: list[str]) -> float:
+    """The softmax temperature (0.5 to 5, steps of 0.05) that minimizes the dev set's negative
+    log-likelihood: the trained textcat is overconfident, and ``stance_score`` should mean
+    what it says."""
+
+    def nll(t: float) -> float:
+        return -sum(math.log(calibrate(p, t)[g]) for p, g in zip(probs, gold, strict=True))
+
+    return min((round(0.5 + 0.05 * i, 2) for i in range(91)), key=nll)
 
 
 def make_vectors(raw: Path, dims: int, out: Path) -> None:
@@ -218,15 +231,20 @@ def main(argv: list[str] | None = None) -> int:
     stance = load(model)
     probs = stance.probabilities(mark_target(text, target) for text, target, _ in dev_items)
     pred = [max(LABELS, key=p.__getitem__) for p in probs]
-    f1 = macro_f1([label for _, _, label in dev_items], pred)
+    gold = [label for _, _, label in dev_items]
+    f1 = macro_f1(gold, pred)
+    temperature = fit_temperature(probs, gold)
     meta["claimx_stance"] = {
         "dev_macro_f1": round(f1, 4),
+        "temperature": temperature,
         "split": {"dev_frac": args.dev_frac, "seed": args.seed},
         "vector_dims": args.dims,
     }
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     size = sum(f.stat().st_size for f in model.rglob("*") if f.is_file())
-    print(f"dev macro F1: {f1:.4f}; model: {model} ({size / 1e6:.1f} MB)")
+    print(
+        f"dev macro F1: {f1:.4f}; temperature {temperature}; model: {model} ({size / 1e6:.1f} MB)"
+    )
     return 0
 
 

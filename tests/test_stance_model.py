@@ -11,7 +11,14 @@ import spacy
 
 import claimx
 from claimx import stance
-from claimx.stance_model import CLOSE, OPEN, mark_target, marked_doc, target_token_span
+from claimx.stance_model import (
+    CLOSE,
+    OPEN,
+    calibrate,
+    mark_target,
+    marked_doc,
+    target_token_span,
+)
 
 
 def test_wrap_marks_the_target_with_tokens() -> None:
@@ -84,6 +91,23 @@ def test_score_uses_only_the_sentence_the_target_is_in() -> None:
     assert stance.score(longer, (offset + start, offset + start + 5)) == pytest.approx(
         stance.score(alone, (start, start + 5)), abs=1e-4
     )
+
+
+def test_calibration_softens_without_changing_the_decision() -> None:
+    probs = {"support": 0.9, "oppose": 0.06, "neutral": 0.04}
+    soft = calibrate(probs, 2.0)  # p ** (1 / 2), renormalized
+    total = 0.9**0.5 + 0.06**0.5 + 0.04**0.5
+    assert soft == pytest.approx({label: p**0.5 / total for label, p in probs.items()})
+    assert soft["support"] < probs["support"]
+    assert max(soft, key=soft.__getitem__) == "support"
+    assert calibrate(probs, 1.0) == pytest.approx(probs)
+
+
+def test_the_shipped_model_is_calibrated() -> None:
+    meta = json.loads((claimx.stance_pipeline.PATH / "meta.json").read_text(encoding="utf-8"))
+    temperature = meta["claimx_stance"]["temperature"]
+    assert temperature > 1  # the trained textcat is overconfident
+    assert stance.default_model().temperature == temperature
 
 
 PROBS = {"support": 0.8, "oppose": 0.1, "neutral": 0.1}
