@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from claimx.stance import decide  # noqa: E402
-from claimx.stance_model import LABELS, StanceModel, load, mark_target  # noqa: E402
+from claimx.stance_model import LABELS, StanceModel, load  # noqa: E402
 from models.build_stance import read_examples  # noqa: E402
 
 SPLITS = ("devtest_rw", "devtest_mt")
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     for split in args.splits:
         items, gold = read_split(args.data_dir / f"{split}.jsonl")
         first = first or items
-        probs = model.probabilities(mark_target(text, target) for text, target in items)
+        probs = model.item_probabilities(items)
         scored = [decide(p) for p in probs]
         report(split, gold, [label for label, _ in scored])
         print(f"  expected calibration error (10 bins): {calibration_error(probs, gold):.3f}")

@@ -612,8 +612,7 @@ def _target(
         and e.root.pos_ in ("PROPN", "NOUN")  # not "Russian" in "the Russian president"
         and not (speaker.name and _name_of(e, resolver) in speaker.name)
     ]
-    placed = [e for e in ents if e.label_ in _PLACE_LABELS and _is_placed(e)]
-    ents = [e for e in ents if e not in placed] + placed
+    ents.sort(key=_is_placed)  # stable: places last, the rest in text order
     chosen = [e for e in ents if e.root.dep_ in _OBJECT_DEPS] or ents
     if chosen:
         relation = _relation(chosen[0], content_ids)
@@ -703,8 +702,12 @@ def _name_of(ent: Span, resolver: Resolver) -> str:
 
 
 def _is_placed(ent: Span) -> bool:
-    """Is ``ent`` the object of a preposition of place ("in Paris")?"""
-    return ent.root.dep_ == "pobj" and ent.root.head.lower_ in _PLACE_PREPS
+    """Is ``ent`` a place named as the object of a preposition of place ("in Paris")?"""
+    return (
+        ent.label_ in _PLACE_LABELS
+        and ent.root.dep_ == "pobj"
+        and ent.root.head.lower_ in _PLACE_PREPS
+    )
 
 
 def _relation(ent: Span, content_ids: set[int]) -> Span | None:

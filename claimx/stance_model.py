@@ -116,12 +116,16 @@ class StanceModel:
             for doc in self.nlp.pipe(inputs, batch_size=batch_size)
         ]
 
+    def item_probabilities(self, items: Iterable[Item], batch_size: int = 64) -> list[Probs]:
+        """Calibrated class probabilities for each (sentence, target span)."""
+        texts = (mark_target(text, target) for text, target in items)
+        return self.probabilities(texts, batch_size=batch_size)
+
     def predict_many(
         self, items: Iterable[Item], batch_size: int = 64
     ) -> list[tuple[Stance, float]]:
         """(label, P(support) - P(oppose)) for each (sentence, target span)."""
-        texts = (mark_target(text, target) for text, target in items)
-        return [decide(p) for p in self.probabilities(texts, batch_size=batch_size)]
+        return [decide(p) for p in self.item_probabilities(items, batch_size=batch_size)]
 
 
 def load(path: Path | str | None = None) -> StanceModel:

@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     meta.pop("performance", None)
     stance = load(model)
-    probs = stance.probabilities(mark_target(text, target) for text, target, _ in dev_items)
+    probs = stance.item_probabilities((text, target) for text, target, _ in dev_items)
     pred = [max(LABELS, key=p.__getitem__) for p in probs]
     gold = [label for _, _, label in dev_items]
     f1 = macro_f1(gold, pred)
