@@ -19,6 +19,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import TextCategorizer
 from spacy.tokens import Doc, Span
 from thinc.api import Dropout, Maxout, Model, Softmax, chain
 from thinc.types import Floats2d
@@ -134,6 +135,39 @@ def load(path: Path | str | None = None) -> StanceModel:
     if not (path / "config.cfg").is_file():
         raise FileNotFoundError(f"no stance model at {path}: rebuild it with `make models`")
     return StanceModel(spacy.load(path))
+
+
+# ------------------------------------------------------------------------- component
+
+
+class SoftTextCategorizer(TextCategorizer):
+    """spaCy's textcat (exclusive classes) that also trains on class probabilities.
+
+    The build distils a larger teacher into this model by training on the teacher's
+    probabilities ("soft labels"), which spaCy's own textcat refuses (it accepts 0 and 1 only).
+    Its loss, the squared error of the softmax output, needs no change. At run time it is the
+    plain textcat.
+    """
+
+    def _validate_categories(self, examples: Iterable[Any]) -> None:
+        for eg in examples:
+            values = list(eg.reference.cats.values())
+            if values and (
+                any(not 0.0 <= v <= 1.0 for v in values) or abs(sum(values) - 1.0) > 1e-3
+            ):
+                raise ValueError(f"cats must be class probabilities summing to 1: {values}")
+
+
+@Language.factory(
+    "claimx_textcat",
+    default_config={"threshold": 0.0, "scorer": {"@scorers": "spacy.textcat_scorer.v2"}},
+    assigns=["doc.cats"],
+)
+def make_soft_textcat(
+    nlp: Language, name: str, model: Model, threshold: float, scorer: Any
+) -> SoftTextCategorizer:
+    """The ``claimx_textcat`` factory (also a ``spacy_factories`` entry point)."""
+    return SoftTextCategorizer(nlp.vocab, model, name, threshold=threshold, scorer=scorer)
 
 
 # ------------------------------------------------------------------------- architecture
