@@ -43,11 +43,13 @@ evaluate: install       ## dev-set figures with the reference scorer (needs ../s
 
 MODELS_VENV := models/build/venv
 
-models: install         ## rebuild models/stance from ../shared/data/newsmtsc (~10 min)
+models: install         ## rebuild models/stance from ../shared/data/newsmtsc (~1 hour)
 	$(PY) -m venv $(MODELS_VENV)
 	$(MODELS_VENV)/bin/pip install --quiet -r models/requirements.txt
 	$(MODELS_VENV)/bin/python models/distill_vectors.py --out models/build/raw-vectors
-	$(BIN)/python models/build_stance.py --raw-vectors models/build/raw-vectors
+	$(BIN)/python models/build_stance.py prepare --raw-vectors models/build/raw-vectors
+	$(MODELS_VENV)/bin/python models/teacher.py --corpus models/build/corpus
+	$(BIN)/python models/build_stance.py train --raw-vectors models/build/raw-vectors
 
 lock:                   ## re-pin dependencies with hashes (needs pip-tools)
 	pip-compile --generate-hashes --allow-unsafe --strip-extras -o requirements.lock requirements.in

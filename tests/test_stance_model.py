@@ -106,7 +106,7 @@ def test_calibration_softens_without_changing_the_decision() -> None:
 def test_the_shipped_model_is_calibrated() -> None:
     meta = json.loads((claimx.stance_pipeline.PATH / "meta.json").read_text(encoding="utf-8"))
     temperature = meta["claimx_stance"]["temperature"]
-    assert temperature > 1  # the trained textcat is overconfident
+    assert 0.5 <= temperature <= 5  # the build's grid, fitted on the held-out dev split
     assert stance.default_model().temperature == temperature
 
 
