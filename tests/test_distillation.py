@@ -57,22 +57,20 @@ BOW = {
 }
 
 
-def _textcat() -> tuple[spacy.language.Language, SoftTextCategorizer]:
+def _blank_with_textcat() -> spacy.language.Language:
+    """A blank pipeline with an untrained ``claimx_textcat`` labelled with LABELS."""
     nlp = spacy.blank("en")
-    textcat = nlp.add_pipe(
-        "claimx_textcat",
-        config={"model": BOW},
-    )
+    textcat = nlp.add_pipe("claimx_textcat", config={"model": BOW})
     assert isinstance(textcat, SoftTextCategorizer)
-    return nlp, textcat
+    for label in LABELS:
+        textcat.add_label(label)
+    return nlp
 
 
 def test_the_textcat_trains_on_class_probabilities() -> None:
-    nlp, textcat = _textcat()
+    nlp = _blank_with_textcat()
     soft = {"support": 0.7, "oppose": 0.1, "neutral": 0.2}
     examples = [Example.from_dict(nlp.make_doc("good news"), {"cats": soft})]
-    for label in LABELS:
-        textcat.add_label(label)
     nlp.initialize(lambda: examples)
     losses = nlp.update(examples)
     assert losses["claimx_textcat"] > 0
@@ -86,9 +84,7 @@ def test_the_textcat_trains_on_class_probabilities() -> None:
     ],
 )
 def test_the_textcat_rejects_what_is_not_a_distribution(cats: dict[str, float]) -> None:
-    nlp, textcat = _textcat()
-    for label in LABELS:
-        textcat.add_label(label)
+    nlp = _blank_with_textcat()
     examples = [Example.from_dict(nlp.make_doc("news"), {"cats": cats})]
     nlp.initialize()
     with pytest.raises(ValueError, match="probabilities summing to 1"):
