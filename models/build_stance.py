@@ -46,6 +46,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from claimx.stance_model import LABELS, calibrate, load, mark_target  # noqa: E402
+from models.common import macro_f1, read_jsonl, write_jsonl  # noqa: E402
 
 POLARITY = {2.0: "oppose", 4.0: "neutral", 6.0: "support"}
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "newsmtsc"
@@ -114,36 +115,9 @@ def write_docbin(rows: Iterable[tuple[str, dict[str, float]]], path: Path) -> in
     return len(db)
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    n = 0
-    with path.open("w", encoding="utf-8") as out:
-        for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            n += 1
-    return n
-
-
-def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as lines:
-        yield from (json.loads(line) for line in lines if line.strip())
-
-
 def pair(text: str, target: tuple[int, int], **extra: Any) -> dict[str, Any]:
     start, end = target
     return {"marked": mark_target(text, target), "text": text, "start": start, "end": end, **extra}
-
-
-def macro_f1(gold: list[str], pred: list[str]) -> float:
-    f1s = []
-    for lab in LABELS:
-        tp = sum(g == p == lab for g, p in zip(gold, pred, strict=True))
-        n_pred = sum(p == lab for p in pred)
-        n_gold = sum(g == lab for g in gold)
-        prec = tp / n_pred if n_pred else 0.0
-        rec = tp / n_gold if n_gold else 0.0
-        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
-    return sum(f1s) / len(f1s)
 
 
 def fit_temperature(probs: list[dict[str, float]], gold: list[str]) -> float:
@@ -219,6 +193,17 @@ def prepare(args: argparse.Namespace) -> None:
     print(f"{n} augmented pairs -> {corpus / 'augmented.jsonl'} (label them: models/teacher.py)")
 
 
+def teachers_mean(corpus: Path, seeds: list[int]) -> Iterator[tuple[str, dict[str, float]]]:
+    """Each augmented pair with the mean of the probabilities of the teachers fine-tuned with
+    ``seeds`` (``labelled-SEED.jsonl``, written by ``teacher.py --seed SEED``)."""
+    files = [read_jsonl(corpus / f"labelled-{seed}.jsonl") for seed in seeds]
+    for rows in zip(*files, strict=True):
+        marked = rows[0]["marked"]
+        if any(r["marked"] != marked for r in rows):
+            raise ValueError(f"the teachers' files in {corpus} label different pairs")
+        yield marked, {lab: sum(r["cats"][lab] for r in rows) / len(rows) for lab in LABELS}
+
+
 def train_student(args: argparse.Namespace, overrides: list[str]) -> None:
     corpus = args.build_dir / "corpus"
     vectors = args.build_dir / "vectors"
@@ -226,8 +211,8 @@ def train_student(args: argparse.Namespace, overrides: list[str]) -> None:
     make_vectors(args.raw_vectors, args.dims, vectors)
     gold = [(r["marked"], one_hot(r["label"])) for r in read_jsonl(corpus / "train.jsonl")]
     taught = [
-        (r["marked"], soften(r["cats"], args.soft_temperature))
-        for r in read_jsonl(corpus / "labelled.jsonl")
+        (marked, soften(cats, args.soft_temperature))
+        for marked, cats in teachers_mean(corpus, args.teachers)
     ]
     n = write_docbin(gold + taught, corpus / "train.spacy")
     dev_rows = list(read_jsonl(corpus / "dev.jsonl"))
@@ -310,6 +295,7 @@ def install(args: argparse.Namespace, best: Path, dev_rows: list[dict[str, Any]]
         "vector_dims": args.dims,
         "augmented_variants": args.variants,
         "soft_temperature": args.soft_temperature,
+        "teachers": args.teachers,
     }
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     size = sum(f.stat().st_size for f in model.rglob("*") if f.is_file())
@@ -333,6 +319,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--soft-temperature", type=float, default=2.0, help="softens the teacher's probabilities"
     )
+    ap.add_argument(
+        "--teachers",
+        type=int,
+        nargs="+",
+        default=[0, 1],
+        help="seeds of the teachers whose probabilities are averaged (labelled-SEED.jsonl)",
+    )
     # Any other option is passed on to spacy train as a config override,
     # e.g. --training.max_epochs 5 or --components.textcat.model.window=5.
     args, overrides = ap.parse_known_args(argv)
@@ -341,9 +334,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage == "prepare":
         needed.append(args.data_dir / "train.jsonl")
     else:
-        needed += [
-            args.build_dir / "corpus" / f for f in ("train.jsonl", "dev.jsonl", "labelled.jsonl")
-        ]
+        files = ["train.jsonl", "dev.jsonl", *(f"labelled-{s}.jsonl" for s in args.teachers)]
+        needed += [args.build_dir / "corpus" / f for f in files]
     for path in needed:
         if not path.is_file():
             print(f"{path} is missing (see models/README.md: `make models`)", file=sys.stderr)

