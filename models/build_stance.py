@@ -2,7 +2,7 @@
 """Build the target-dependent stance model (``models/stance``) from NewsMTSC, in two stages.
 
     .venv/bin/python models/build_stance.py prepare   # corpora for the teacher
-    models/build/venv/bin/python models/teacher.py    # teacher: fine-tune, label (PyTorch)
+    models/build/venv/bin/python models/teacher.py --seed 0   # a teacher (PyTorch); and 1
     .venv/bin/python models/build_stance.py train     # the student: spacy train
 
 ``make models`` runs them after ``distill_vectors.py``. Reproducible (fixed seeds).
@@ -18,8 +18,9 @@ to ``models/build/corpus``: ``train.jsonl`` and ``dev.jsonl`` (each target marke
 
 1. reduces the distilled word vectors (``--raw-vectors``: ``vectors.npy`` + ``words.txt``) to
    ``--dims`` dimensions by PCA and stores them as spaCy vectors keyed by lower-case form;
-2. writes one Doc per training pair with gold ``cats``, and one per pair the teacher labelled
-   (``labelled.jsonl``) with its probabilities softened by ``--soft-temperature``;
+2. writes one Doc per training pair with gold ``cats``, and one per augmented pair with the
+   mean of the ``--teachers``' probabilities (``labelled-SEED.jsonl``) softened by
+   ``--soft-temperature``;
 3. runs ``spacy train models/stance.cfg`` on the CPU (the dev set is gold only);
 4. copies ``model-best`` to ``models/stance`` with only what inference needs;
 5. fits a softmax temperature on the dev set (calibrated ``stance_score``) into its meta.json.
