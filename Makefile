@@ -48,10 +48,11 @@ models: install         ## rebuild models/stance from ../shared/data/newsmtsc (~
 	$(MODELS_VENV)/bin/pip install --quiet -r models/requirements.txt
 	$(MODELS_VENV)/bin/python models/distill_vectors.py --out models/build/raw-vectors
 	$(BIN)/python models/build_stance.py prepare --raw-vectors models/build/raw-vectors
-	# two teachers side by side, one core each; train averages their probabilities
+	# two teachers side by side, one core each (seed 1 is stopped if seed 0 fails);
+	# train averages their probabilities
 	OMP_NUM_THREADS=1 $(MODELS_VENV)/bin/python models/teacher.py --seed 0 & t0=$$!; \
 	OMP_NUM_THREADS=1 $(MODELS_VENV)/bin/python models/teacher.py --seed 1 & t1=$$!; \
-	wait $$t0 && wait $$t1
+	wait $$t0 || { kill $$t1; exit 1; }; wait $$t1
 	$(BIN)/python models/build_stance.py train --raw-vectors models/build/raw-vectors
 
 lock:                   ## re-pin dependencies with hashes (needs pip-tools)
