@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Token
 
 from .lexicons import polarity
-from .types import Stance
+from .types import STANCES, Stance
 
 if TYPE_CHECKING:
     from .stance_model import StanceModel
@@ -83,7 +83,7 @@ def rule_stance(prior: float, cue_negated: bool, content: float) -> tuple[Stance
 
 def decide(probs: Mapping[str, float]) -> tuple[Stance, float]:
     """The model's most probable class, and its score P(support) - P(oppose)."""
-    best: Stance = max(("support", "oppose", "neutral"), key=lambda lab: probs[lab])
+    best: Stance = max(STANCES, key=lambda lab: probs[lab])
     return best, max(-1.0, min(1.0, probs["support"] - probs["oppose"]))
 
 

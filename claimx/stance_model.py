@@ -25,10 +25,9 @@ from thinc.api import Dropout, Maxout, Model, Softmax, chain
 from thinc.types import Floats2d
 
 from .stance import decide
+from .types import STANCES as LABELS  # the classes, in a fixed order
 from .types import Stance
 
-#: The classes, in a fixed order.
-LABELS: tuple[Stance, ...] = ("support", "oppose", "neutral")
 #: Marker tokens. Single alphabetic tokens so that spaCy's tokenizer never splits them.
 OPEN = "TGTSTART"
 CLOSE = "TGTEND"

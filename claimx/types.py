@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Span = tuple[int, int]
 Kind = Literal["direct", "partial", "indirect"]
 Stance = Literal["support", "oppose", "neutral"]
+#: The stance classes, in a fixed order (the stance model's too).
+STANCES: tuple[Stance, ...] = get_args(Stance)
 SpeakerType = Literal["person", "organization", "place", "group", "unknown"]
 
 #: The keys of a serialized claim, in output order. Every format uses exactly these.
