@@ -542,7 +542,7 @@ def _model_stance(
             continue
         sent = art.sents[art.sent_of[span.start]]
         todo.append(i)
-        inputs.append(marked_doc(model.nlp.vocab, sent, span.start, min(span.end, sent.end)))
+        inputs.append(marked_doc(model.nlp.vocab, sent, span))
     out = list(claims)
     for i, probs in zip(todo, model.probabilities(inputs), strict=True):
         label, score = stance.combine(*_prior(frames[i]), probs)

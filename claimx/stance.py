@@ -121,6 +121,5 @@ def score(text: str, target: tuple[int, int]) -> tuple[Stance, float]:
     doc = Sentencizer()(model.nlp.make_doc(text))
     span = doc.char_span(*target, alignment_mode="expand")
     assert span is not None  # "expand" always finds the tokens of a non-blank span
-    sent = doc[span.start].sent
-    marked = marked_doc(model.nlp.vocab, sent, span.start, min(span.end, sent.end))
+    marked = marked_doc(model.nlp.vocab, doc[span.start].sent, span)
     return decide(model.probabilities([marked])[0])

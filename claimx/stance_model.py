@@ -63,8 +63,10 @@ def mark_target(text: str, target: tuple[int, int]) -> str:
     return " ".join(part for part in (left, OPEN, mention, CLOSE, right) if part)
 
 
-def marked_doc(vocab: Any, sent: Span, start: int, end: int) -> Doc:
-    """A new Doc of ``sent``'s words with markers around the doc tokens [start, end)."""
+def marked_doc(vocab: Any, sent: Span, target: Span) -> Doc:
+    """A new Doc of ``sent``'s words with markers around ``target``, a span of the same doc
+    that starts in ``sent`` (cut at the sentence's end if it runs past it)."""
+    start, end = target.start, min(target.end, sent.end)
     words: list[str] = []
     for tok in sent:
         if tok.i == start:

@@ -37,7 +37,7 @@ def test_marked_doc_copies_one_sentence_of_a_parsed_doc() -> None:
     nlp.add_pipe("sentencizer")
     doc = nlp("It rained. Critics slammed the new plan.")
     sent = list(doc.sents)[1]
-    marked = marked_doc(nlp.vocab, sent, 5, 8)  # "the new plan"
+    marked = marked_doc(nlp.vocab, sent, doc[5:8])  # "the new plan"
     assert [t.text for t in marked] == [
         "Critics",
         "slammed",
@@ -48,8 +48,11 @@ def test_marked_doc_copies_one_sentence_of_a_parsed_doc() -> None:
         CLOSE,
         ".",
     ]
-    at_end = marked_doc(nlp.vocab, sent, 8, 9)  # the target runs to the sentence's end
+    at_end = marked_doc(nlp.vocab, sent, doc[8:9])  # the target ends with the sentence
     assert [t.text for t in at_end][-3:] == [OPEN, ".", CLOSE]
+    two = nlp("Critics slammed the plan. It failed.")
+    past = marked_doc(nlp.vocab, next(iter(two.sents)), two[3:7])  # "plan. It failed"
+    assert [t.text for t in past] == ["Critics", "slammed", "the", OPEN, "plan", ".", CLOSE]
 
 
 @pytest.mark.parametrize("target", [(3, 3), (-1, 2), (0, 99), (5, 6)])
