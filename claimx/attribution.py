@@ -713,13 +713,21 @@ def _is_placed(ent: Span) -> bool:
 def _relation(ent: Span, content_ids: set[int]) -> Span | None:
     """The noun phrase an entity completes as the other side of a relation ("[dialogue with
     Russia]"): what a claim mentioning it is about, rather than the entity alone."""
-    prep = ent.root.head
-    noun = prep.head
-    if ent.root.dep_ != "pobj" or prep.lower_ not in _RELATION_PREPS or noun.pos_ != "NOUN":
+    noun = ent.root.head.head
+    if ent.root.dep_ != "pobj" or noun.pos_ != "NOUN" or noun.i not in content_ids:
         return None
-    if noun.i not in content_ids or noun.i > prep.i:
+    if _relation_object(noun) != ent.root:
         return None
     return noun.doc[_phrase_start(noun) : ent.end]
+
+
+def _relation_object(noun: Token) -> Token | None:
+    """The other side of the relation ``noun`` names, if any: "talks with [Iran]"."""
+    for prep in noun.children:
+        objs = [c for c in prep.children if c.dep_ == "pobj"]
+        if prep.dep_ == "prep" and prep.lower_ in _RELATION_PREPS and prep.i > noun.i and objs:
+            return objs[0]
+    return None
 
 
 def _phrase_start(head: Token) -> int:
@@ -745,13 +753,8 @@ def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[
     for ent in resolver.ents:
         if ent.start <= head.i < ent.end and ent.label_ in _TARGET_LABELS:
             return _name_of(ent, resolver), (ent.start_char, ent.end_char)
-    start, end = _phrase_start(head), head.i + 1
-    for prep in head.children:  # "talks [with Iran]": the relation is the target
-        objs = [c for c in prep.children if c.dep_ == "pobj"]
-        if prep.dep_ == "prep" and prep.lower_ in _RELATION_PREPS and prep.i > head.i and objs:
-            end = objs[0].right_edge.i + 1
-            break
-    span = doc[start:end]
+    other = _relation_object(head)  # "talks [with Iran]": the relation is the target
+    span = doc[_phrase_start(head) : (other.right_edge if other else head).i + 1]
     # the target names the phrase without the marks of a quote it cuts through ("regular"
     # contacts); its span still covers the mention
     kept = (
