@@ -43,7 +43,7 @@ evaluate: install       ## dev-set figures with the reference scorer (needs ../s
 
 MODELS_VENV := models/build/venv
 
-models: install         ## rebuild models/stance from ../shared/data/newsmtsc (1-3 hours)
+models: install         ## rebuild models/stance from ../shared/data/newsmtsc (1-2 hours)
 	$(PY) -m venv $(MODELS_VENV)
 	$(MODELS_VENV)/bin/pip install --quiet -r models/requirements.txt
 	$(MODELS_VENV)/bin/python models/distill_vectors.py --out models/build/raw-vectors
