@@ -163,6 +163,9 @@ class SoftTextCategorizer(TextCategorizer):
     "claimx_textcat",
     default_config={"threshold": 0.0, "scorer": {"@scorers": "spacy.textcat_scorer.v2"}},
     assigns=["doc.cats"],
+    # As spaCy's textcat: with exclusive classes cats_score is the macro F, so a config filled
+    # in for this component (`spacy init fill-config`) keeps the best model by it.
+    default_score_weights={"cats_score": 1.0, "cats_macro_f": None, "cats_f_per_type": None},
 )
 def make_soft_textcat(
     nlp: Language, name: str, model: Model, threshold: float, scorer: Any

@@ -130,6 +130,18 @@ def test_the_textcat_trains_on_class_probabilities() -> None:
     assert losses["claimx_textcat"] > 0
 
 
+def test_spacy_train_keeps_the_best_model_by_a_score_the_textcat_reports() -> None:
+    # `spacy train` keeps model-best by these weights; with none it would score every step 0.
+    nlp = _blank_with_textcat()
+    gold = {"support": 1.0, "oppose": 0.0, "neutral": 0.0}
+    examples = [Example.from_dict(nlp.make_doc("good news"), {"cats": gold})]
+    nlp.initialize(lambda: examples)
+    weights = nlp.config["training"]["score_weights"]
+    scores = nlp.evaluate(examples)
+    assert [key for key, weight in weights.items() if weight] == ["cats_score"]
+    assert scores["cats_score"] == scores["cats_macro_f"]
+
+
 @pytest.mark.parametrize(
     "cats",
     [
