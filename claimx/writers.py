@@ -1,18 +1,32 @@
 """Output writers: claim records (``Claim.to_dict()``) to YAML, JSON, JSON Lines, CSV or a table.
 
-Every writer streams: ``start()``, then ``write(record)`` per claim, then ``end()``. An empty
-run still produces a parseable value (``[]``, nothing for JSON Lines, a header for CSV).
+Every writer streams: ``start()``, then ``write(record)`` per claim, then ``end()``; ``end()``
+runs once however often it is called, and ``close()`` (or leaving ``with writer:``) calls it
+for a writer that was started, so that output is complete on any way out, Ctrl-C included.
+An empty run produces nothing for YAML and JSON Lines (so that concatenated outputs stay
+one list or one stream), ``[]`` for JSON and the header for CSV.
+
+Every machine format loads back to the very same records, whatever the text: YAML
+double-quotes strings that would not survive a plain scalar (NEL, line and paragraph
+separators, control characters); JSON escapes NEL and U+2028/U+2029 so that no line splitter
+cuts a record; CSV writes each span as a start and an end column and prefixes text cells a
+spreadsheet would take for a formula with ``'`` (see :func:`csv_row`).
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
-import tempfile
+import re
+import secrets
+import stat
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from pathlib import Path
+from contextlib import suppress
+from pathlib import Path, PurePath
+from types import TracebackType
 from typing import Any, TextIO
 
 import yaml
@@ -38,21 +52,70 @@ def extension(fmt: str) -> str:
 
 
 class Writer(ABC):
-    """A streaming writer: ``start()``, ``write(record)`` per claim, then ``end()``."""
+    """A streaming writer: ``start()``, ``write(record)`` per claim, then ``end()``.
+
+    Subclasses fill in ``_start``, ``_write`` and ``_end``. ``write`` starts the output if
+    ``start`` was not called; ``end`` does so too, and runs once. ``close()`` ends a writer that
+    was started and is a no-op otherwise; ``with writer:`` starts it and closes it on any exit.
+    """
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.count = 0
+        self.started = False
+        self.ended = False
 
-    # start and end are optional hooks, hence not abstract.
-    def start(self) -> None:  # noqa: B027
+    def start(self) -> None:
+        """Write whatever comes before the first record (once)."""
+        if not self.started:
+            self.started = True
+            self._start()
+
+    def write(self, record: Record) -> None:
+        """Write one record."""
+        self.start()
+        self._write(record)
+        self.count += 1
+
+    def end(self) -> None:
+        """Write whatever comes after the last record (once)."""
+        self.start()
+        if not self.ended:
+            self.ended = True
+            self._end()
+
+    def close(self) -> None:
+        """Finish the output if it was started and not yet ended; safe to call any number of
+        times, e.g. from ``finally`` after an interrupt."""
+        if self.started:
+            self.end()
+
+    def __enter__(self) -> Writer:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        # e.g. a closed pipe: the exception already on its way out says more
+        with suppress(OSError):
+            self.close()
+
+    # _start and _end are optional hooks, hence not abstract.
+    def _start(self) -> None:  # noqa: B027
         """Write whatever comes before the first record."""
 
     @abstractmethod
-    def write(self, record: Record) -> None:
+    def _write(self, record: Record) -> None:
         """Write one record."""
 
-    def end(self) -> None:  # noqa: B027
+    def _end(self) -> None:  # noqa: B027
         """Write whatever comes after the last record."""
 
 
@@ -66,13 +129,30 @@ def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=is_span)
 
 
+# Characters a YAML reader treats as line breaks or may not read back as written: in a plain
+# or single-quoted scalar they are folded or refused, so such strings are double-quoted,
+# where they become escapes (``\N``, ``\L``, ``\x1b``...). Tab stays plain.
+_YAML_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    if _YAML_UNSAFE.search(data):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return dumper.represent_str(data)
+
+
 _YamlDumper.add_representer(list, _represent_list)
+_YamlDumper.add_representer(str, _represent_str)
 
 
 class YamlWriter(Writer):
-    """One YAML list, printed record by record so that any prefix of the output is valid."""
+    """One YAML list, printed record by record so that any prefix of the output is valid.
 
-    def write(self, record: Record) -> None:
+    No records, no output: an empty document is what concatenates with others into one list
+    (alone it loads as ``None``).
+    """
+
+    def _write(self, record: Record) -> None:
         """Write one record as a one-item YAML list; consecutive items form one list."""
         self.out.write(
             yaml.dump(
@@ -84,29 +164,32 @@ class YamlWriter(Writer):
                 width=float("inf"),
             )
         )
-        self.count += 1
 
-    def end(self) -> None:
-        """Print ``[]`` if there were no records."""
-        if not self.count:
-            self.out.write("[]\n")
+
+# json.dumps leaves these raw (they are valid in JSON strings), but str.splitlines() and
+# some JavaScript parsers take them for line ends; escaped, every record stays on its line.
+_JSON_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _json(record: Record) -> str:
+    # These characters can only occur inside JSON strings, so replacing them is safe.
+    return json.dumps(record, ensure_ascii=False).translate(_JSON_LINE_BREAKS)
 
 
 class JsonWriter(Writer):
     """One JSON array, streamed: ``[`` then records separated by ``,\\n`` then ``]``."""
 
-    def start(self) -> None:
+    def _start(self) -> None:
         """Open the array."""
         self.out.write("[")
 
-    def write(self, record: Record) -> None:
+    def _write(self, record: Record) -> None:
         """Write one array item."""
         if self.count:
             self.out.write(",\n ")
-        self.out.write(json.dumps(record, ensure_ascii=False))
-        self.count += 1
+        self.out.write(_json(record))
 
-    def end(self) -> None:
+    def _end(self) -> None:
         """Close the array."""
         self.out.write("]\n")
 
@@ -114,42 +197,78 @@ class JsonWriter(Writer):
 class JsonLinesWriter(Writer):
     """JSON Lines: one record per line, nothing at all for no records."""
 
-    def write(self, record: Record) -> None:
+    def _write(self, record: Record) -> None:
         """Write one line."""
-        self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self.count += 1
+        self.out.write(_json(record) + "\n")
+
+
+def _csv_columns(fields: Iterable[str]) -> tuple[str, ...]:
+    columns: list[str] = []
+    for key in fields:
+        if key in SPAN_FIELDS:
+            name = key.removesuffix("_span")
+            columns += [f"{name}_start", f"{name}_end"]
+        elif key == "quote_spans":
+            columns += ["quote_starts", "quote_ends"]
+        else:
+            columns.append(key)
+    return tuple(columns)
+
+
+#: The CSV header: ``FIELDS`` with each span as two integer columns, ``<name>_start`` and
+#: ``<name>_end`` (``quote_starts``/``quote_ends``: one integer per fragment, joined with
+#: ``;``). No spreadsheet reads ``4`` and ``11`` as a clock time, as it does ``4:11``.
+CSV_COLUMNS: tuple[str, ...] = _csv_columns(FIELDS)
+
+# OWASP's CSV-injection guidance: a cell starting with one of these is a formula (or may
+# become one) in a spreadsheet. Apostrophes already in front count as part of the prefix, so
+# that the rule can be inverted: see csv_row.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def _text_cell(value: str) -> str:
+    return "'" + value if _FORMULA.match(value) else value
 
 
 def csv_row(record: Record) -> list[str]:
-    """A record as CSV cells in ``FIELDS`` order: spans as ``start:end``, ``None`` as empty."""
+    """A record as CSV cells in ``CSV_COLUMNS`` order.
 
-    def cell(key: str, value: Any) -> str:
-        if value is None:
-            return ""
+    Spans become two integer cells (several fragments: integers joined with ``;``), ``None``
+    the empty cell, numbers their ``str()``. A text cell that starts with ``=``, ``+``, ``-``,
+    ``@``, tab or carriage return, after any apostrophes, gets one more ``'`` in front, which
+    spreadsheets show as text; to read the text back, drop the first character of a text cell
+    that matches ``'+[=+\\-@\\t\\r]``.
+    """
+    cells: list[str] = []
+    for key in FIELDS:
+        value = record[key]
         if key in SPAN_FIELDS:
-            return f"{value[0]}:{value[1]}"
-        if key == "quote_spans":
-            return ";".join(f"{s}:{e}" for s, e in value)
-        return str(value)
-
-    return [cell(key, record[key]) for key in FIELDS]
+            cells += ["", ""] if value is None else [str(value[0]), str(value[1])]
+        elif key == "quote_spans":
+            cells += [";".join(str(s) for s, _ in value), ";".join(str(e) for _, e in value)]
+        elif value is None:
+            cells.append("")
+        elif isinstance(value, str):
+            cells.append(_text_cell(value))
+        else:
+            cells.append(str(value))
+    return cells
 
 
 class CsvWriter(Writer):
-    """CSV with a header row of ``FIELDS``."""
+    """CSV with a header row of ``CSV_COLUMNS``."""
 
     def __init__(self, out: TextIO) -> None:
         super().__init__(out)
         self.csv = csv.writer(out)
 
-    def start(self) -> None:
+    def _start(self) -> None:
         """Write the header."""
-        self.csv.writerow(FIELDS)
+        self.csv.writerow(CSV_COLUMNS)
 
-    def write(self, record: Record) -> None:
+    def _write(self, record: Record) -> None:
         """Write one row."""
         self.csv.writerow(csv_row(record))
-        self.count += 1
 
 
 class TableWriter(Writer):
@@ -162,14 +281,13 @@ class TableWriter(Writer):
         self.width = width
         self.rows: list[list[str]] = []
 
-    def write(self, record: Record) -> None:
+    def _write(self, record: Record) -> None:
         """Keep one row for the table."""
         stance = f"{record['stance']} {record['stance_score']:+.2f}"
         cells = {**record, "stance": stance}
         self.rows.append(["" if cells[c] is None else str(cells[c]) for c in self.COLUMNS])
-        self.count += 1
 
-    def end(self) -> None:
+    def _end(self) -> None:
         """Print the table."""
         from rich.console import Console
         from rich.table import Table
@@ -202,24 +320,90 @@ def write_records(writer: Writer, records: Iterable[Record]) -> None:
     writer.end()
 
 
-def write_file(path: Path, fmt: str, records: Iterable[Record]) -> None:
-    """Write ``records`` to ``path`` atomically: an interrupted run leaves no half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # The temporary file is hidden and in the same folder, so os.replace is an atomic rename.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+class SymlinkError(OSError):
+    """``write_file`` refuses to write through a symbolic link below the output folder."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            errno.ELOOP,
+            f"{path} is a symbolic link; claimx does not write through links",
+            str(path),
+        )
+
+
+def write_file(root: Path, relpath: PurePath, fmt: str, records: Iterable[Record]) -> None:
+    """Write ``records`` to ``root / relpath`` atomically: an interrupted run leaves no
+    half-written file and no temporary file.
+
+    ``root`` is created if missing and may itself be a symbolic link (the caller chose it);
+    below it, neither a folder on the way nor the file may be one (:class:`SymlinkError`), so
+    nothing is ever written outside ``root``. ``relpath`` must be relative and without ``..``
+    (``ValueError``). Folders are opened without following links (``O_NOFOLLOW``) and the file
+    is renamed into place, which replaces a name and never follows it: a link appearing
+    between the check and the write cannot redirect it either.
+    """
+    if relpath.is_absolute() or ".." in relpath.parts or not relpath.parts:
+        raise ValueError(f"not a relative path inside the output folder: {relpath}")
+    root.mkdir(parents=True, exist_ok=True)
+    folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        with open(fd, "w", encoding="utf-8", newline="") as out:
+        where = root
+        for part in relpath.parts[:-1]:
+            where = where / part
+            with suppress(FileExistsError):
+                os.mkdir(part, dir_fd=folder)
+            _refuse_link(part, where, folder)
+            try:
+                inner = os.open(part, _DIR_FLAGS, dir_fd=folder)
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:  # became a link since the check
+                    raise SymlinkError(where) from exc
+                raise
+            folder, outer = inner, folder
+            os.close(outer)
+        name = relpath.parts[-1]
+        _refuse_link(name, root / relpath, folder)
+        _write_in(folder, name, fmt, records)
+    finally:
+        os.close(folder)
+
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _refuse_link(name: str, path: Path, folder: int) -> None:
+    """Raise ``SymlinkError`` if ``name`` in ``folder`` is a symbolic link."""
+    try:
+        mode = os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode):
+        raise SymlinkError(path)
+
+
+def _write_in(folder: int, name: str, fmt: str, records: Iterable[Record]) -> None:
+    """Write ``name`` in the open ``folder`` through a hidden temporary file and a rename."""
+    # The temporary file is hidden and in the same folder, so os.replace is an atomic rename.
+    # Its name is chosen before the try, and only FileExistsError (someone else's file) is
+    # caught inside it, so whatever ends this function once the file exists, an interrupt
+    # included, reaches the except clause that removes it.
+    tmp = f".{name}.{secrets.token_hex(6)}.tmp"
+
+    def opener(path: str, flags: int) -> int:
+        # Mode 0o666 less the umask: what a plain open() gives a file.
+        return os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666, dir_fd=folder)
+
+    try:
+        while True:
+            try:
+                out = open(tmp, "x", encoding="utf-8", newline="", opener=opener)  # noqa: SIM115
+                break
+            except FileExistsError:
+                tmp = f".{name}.{secrets.token_hex(6)}.tmp"
+        with out:
             write_records(make_writer(fmt, out), records)
-        os.replace(tmp, path)
+        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
-        os.unlink(tmp)
+        with suppress(OSError):
+            os.unlink(tmp, dir_fd=folder)
         raise
-
-
-def _umask() -> int:
-    # The only portable way to read the umask is to set it and put it back.
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -12,39 +13,58 @@ import pytest
 import yaml
 
 from claimx.types import FIELDS
+from claimx.writers import CSV_COLUMNS
 
 Record = dict[str, Any]
 
 
-def _span(cell: str) -> list[int] | None:
-    """``"3:10"`` back to ``[3, 10]``; the empty cell back to ``None``."""
-    if not cell:
-        return None
-    start, end = cell.split(":")
-    return [int(start), int(end)]
+# A text cell that starts with apostrophes and then a formula character had one ``'`` added
+# (claimx.writers.csv_row); numbers and spans are never prefixed.
+_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+_SPANS = {"speaker_span": "speaker", "cue_span": "cue", "target_span": "target"}
+
+
+def _text(cell: str) -> str:
+    """A CSV text cell back to the text: drop the ``'`` claimx put before a formula."""
+    return cell[1:] if _NEUTRALISED.match(cell) else cell
+
+
+def _ints(cell: str) -> list[int]:
+    """``"3;15"`` back to ``[3, 15]``; the empty cell to ``[]``."""
+    return [int(n) for n in cell.split(";")] if cell else []
 
 
 def _record_from_csv(row: dict[str, str]) -> Record:
     """A CSV row back to the structure ``Claim.to_dict()`` returns."""
-    record: Record = {key: value or None for key, value in row.items()}
-    for key in ("speaker_span", "cue_span", "target_span"):
-        record[key] = _span(row[key])
-    record["quote"] = row["quote"]
-    record["quote_spans"] = [_span(cell) for cell in row["quote_spans"].split(";") if cell]
-    record["stance_score"] = float(row["stance_score"])
+    record: Record = {}
+    for key in FIELDS:
+        if key in _SPANS:
+            start, end = row[f"{_SPANS[key]}_start"], row[f"{_SPANS[key]}_end"]
+            assert bool(start) == bool(end), (key, start, end)
+            record[key] = [int(start), int(end)] if start else None
+        elif key == "quote_spans":
+            starts, ends = _ints(row["quote_starts"]), _ints(row["quote_ends"])
+            assert len(starts) == len(ends)
+            record[key] = [[s, e] for s, e in zip(starts, ends, strict=True)]
+        elif key == "quote":
+            record[key] = _text(row[key])
+        elif key == "stance_score":
+            record[key] = float(row[key])
+        else:
+            record[key] = _text(row[key]) or None
     return record
 
 
 def _parse(fmt: str, text: str) -> list[Record]:
     """Claim records back from yaml, json, jsonl or csv output."""
     if fmt == "yaml":
-        return list(yaml.safe_load(text))
+        return list(yaml.safe_load(text) or [])  # no claims: an empty document, None
     if fmt == "json":
         return list(json.loads(text))
     if fmt == "jsonl":
         return [json.loads(line) for line in text.split("\n") if line]
     rows = csv.DictReader(io.StringIO(text, newline=""))
-    assert tuple(rows.fieldnames or ()) == FIELDS
+    assert tuple(rows.fieldnames or ()) == CSV_COLUMNS
     return [_record_from_csv(row) for row in rows]
 
 

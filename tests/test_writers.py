@@ -6,8 +6,9 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import pytest
@@ -15,8 +16,10 @@ import yaml
 
 from claimx.types import FIELDS, Claim
 from claimx.writers import (
+    CSV_COLUMNS,
     FORMATS,
     CsvWriter,
+    SymlinkError,
     TableWriter,
     extension,
     make_writer,
@@ -85,7 +88,7 @@ def test_keys_keep_fields_order(parse: Parse, fmt: str) -> None:
 
 @pytest.mark.parametrize(
     ("fmt", "expected"),
-    [("yaml", "[]\n"), ("json", "[]\n"), ("jsonl", ""), ("csv", ",".join(FIELDS) + "\r\n")],
+    [("yaml", ""), ("json", "[]\n"), ("jsonl", ""), ("csv", ",".join(CSV_COLUMNS) + "\r\n")],
 )
 def test_empty_output_is_still_parseable(parse: Parse, fmt: str, expected: str) -> None:
     text = render(fmt, [])
@@ -96,6 +99,14 @@ def test_empty_output_is_still_parseable(parse: Parse, fmt: str, expected: str) 
 def test_yaml_concatenation_stays_one_list() -> None:
     first, second = render("yaml", RECORDS[:1]), render("yaml", RECORDS[1:])
     assert yaml.safe_load(first + second) == RECORDS
+
+
+def test_yaml_of_no_claims_is_empty_so_concatenation_stays_one_list() -> None:
+    # for f in *.txt; do claimx extract "$f"; done: an article without claims in the middle
+    runs = [render("yaml", RECORDS[:1]), render("yaml", []), render("yaml", RECORDS[1:])]
+    assert yaml.safe_load("".join(runs)) == RECORDS
+    assert yaml.safe_load(render("yaml", [])) is None
+    assert yaml.safe_load(render("yaml", []) * 2) is None
 
 
 def test_yaml_spans_are_flow_lists_and_text_is_unicode() -> None:
@@ -125,21 +136,169 @@ def test_jsonl_keeps_line_breaks_inside_values_escaped() -> None:
 
 def test_csv_cells() -> None:
     rows = list(csv.reader(io.StringIO(render("csv", RECORDS), newline="")))
-    assert rows[0] == list(FIELDS)
-    cells = [dict(zip(FIELDS, row, strict=True)) for row in rows[1:]]
-    assert cells[0]["speaker_span"] == "0:16"
-    assert cells[0]["quote_spans"] == "22:57"
+    assert rows[0] == list(CSV_COLUMNS)
+    cells = [dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows[1:]]
+    assert (cells[0]["speaker_start"], cells[0]["speaker_end"]) == ("0", "16")
+    assert (cells[0]["quote_starts"], cells[0]["quote_ends"]) == ("22", "57")
     assert cells[0]["stance_score"] == "0.457"
-    assert cells[1]["quote_spans"] == "3:10;15:20"
+    assert (cells[1]["quote_starts"], cells[1]["quote_ends"]) == ("3;15", "10;20")
     assert cells[1]["speaker"] == ""
-    assert cells[1]["speaker_span"] == ""
+    assert (cells[1]["speaker_start"], cells[1]["speaker_end"]) == ("", "")
     assert cells[1]["quote"] == RECORDS[1]["quote"]
+    assert cells[1]["stance_score"] == "-1.0"
+
+
+def test_csv_columns_put_start_and_end_in_place_of_each_span() -> None:
+    assert CSV_COLUMNS == (
+        "source",
+        "speaker",
+        "speaker_role",
+        "speaker_type",
+        "speaker_start",
+        "speaker_end",
+        "cue",
+        "cue_start",
+        "cue_end",
+        "quote",
+        "quote_starts",
+        "quote_ends",
+        "kind",
+        "target",
+        "target_start",
+        "target_end",
+        "stance",
+        "stance_score",
+    )
+
+
+def test_csv_has_no_cell_a_spreadsheet_reads_as_a_clock_time() -> None:
+    # "4:11" becomes 04:11:00 in LibreOffice, Excel and openpyxl
+    text = render("csv", RECORDS)
+    cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+    assert not [cell for cell in cells if re.fullmatch(r"[\d;:]*:[\d;:]*", cell)]
 
 
 def test_csv_header_written_by_start() -> None:
     out = io.StringIO()
     CsvWriter(out).start()
-    assert out.getvalue() == ",".join(FIELDS) + "\r\n"
+    assert out.getvalue() == ",".join(CSV_COLUMNS) + "\r\n"
+
+
+# Line and paragraph separators, NEL, CR, control characters, quote marks: each must come
+# back from every format as it went in.
+AWKWARD = [
+    "a\x85b",
+    "\x85",
+    "line\u2028separator",
+    "para\u2029graph",
+    "cr\ronly",
+    "crlf\r\n",
+    "\x0b\x0c\x1c\x1d\x1e\x1b\x7f\x9f",
+    '"quoted," he said',
+    "\u201ccurly\u201d \u2026 \u00ab\u00bb \u201e'' ``",
+    "\ufeffbom",
+    " padded\t",
+    "null",
+    "- dash: colon # hash",
+    "\U0001f600 \u05e9\u05dc\u05d5\u05dd",
+]
+
+
+def _awkward_records() -> list[Record]:
+    return [{**RECORDS[0], "quote": text, "speaker": text, "target": text} for text in AWKWARD]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "jsonl", "csv"])
+def test_every_format_round_trips_awkward_text(parse: Parse, fmt: str) -> None:
+    records = _awkward_records()
+    assert parse(fmt, render(fmt, records)) == records
+
+
+def test_yaml_round_trips_nel_and_line_separators() -> None:
+    records = _awkward_records()
+    assert yaml.safe_load(render("yaml", records)) == records
+    assert '  quote: "a\\Nb"\n' in render("yaml", records[:1])
+
+
+def test_yaml_keeps_ordinary_strings_plain() -> None:
+    record = {**RECORDS[0], "quote": 'these signals as a "positive development,"'}
+    assert '  quote: these signals as a "positive development,"\n' in render("yaml", [record])
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_json_keeps_each_record_on_its_line_for_any_line_splitter(fmt: str) -> None:
+    records = _awkward_records()
+    text = render(fmt, records)
+    assert len(text.splitlines()) == len(records)
+    assert [json.loads(line.strip("[], ")) for line in text.splitlines()] == records
+
+
+FORMULAS = ["=1+1", "+1", "-x", "@SUM(A1)", "\tx", "\rx", "'=x", "''+x", "'plain", "a=b"]
+
+
+def test_csv_neutralises_formulas_in_text_cells(parse: Parse) -> None:
+    records = [
+        {**RECORDS[0], "speaker": text, "quote": text, "target": text, "stance_score": -0.4}
+        for text in FORMULAS
+    ]
+    text = render("csv", records)
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    expected = [
+        "'=1+1",
+        "'+1",
+        "'-x",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "''=x",
+        "'''+x",
+        "'plain",
+        "a=b",
+    ]
+    assert [row["quote"] for row in rows] == expected
+    assert [row["speaker"] for row in rows] == expected
+    assert [row["target"] for row in rows] == expected
+    assert {row["stance_score"] for row in rows} == {"-0.4"}  # numbers stay numbers
+    assert parse("csv", text) == records
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "jsonl"])
+def test_formula_neutralising_is_for_csv_only(parse: Parse, fmt: str) -> None:
+    records = [{**RECORDS[0], "quote": text} for text in FORMULAS]
+    assert [r["quote"] for r in parse(fmt, render(fmt, records))] == FORMULAS
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "jsonl", "csv"])
+def test_close_finishes_an_interrupted_stream(parse: Parse, fmt: str) -> None:
+    out = io.StringIO(newline="")
+    with pytest.raises(KeyboardInterrupt), make_writer(fmt, out) as writer:
+        writer.write(RECORDS[0])
+        raise KeyboardInterrupt
+    assert parse(fmt, out.getvalue()) == RECORDS[:1]
+
+
+def test_close_ends_once_and_only_a_started_writer() -> None:
+    out = io.StringIO()
+    writer = make_writer("json", out)
+    writer.close()
+    assert out.getvalue() == ""
+    writer.start()
+    writer.write(RECORDS[0])
+    writer.close()
+    writer.end()
+    writer.close()
+    assert out.getvalue().endswith("}]\n")
+    assert json.loads(out.getvalue()) == RECORDS[:1]
+
+
+def test_close_after_a_closed_pipe_lets_the_first_error_through() -> None:
+    class Broken(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+    with pytest.raises(KeyboardInterrupt), make_writer("json", io.StringIO()) as writer:
+        writer.out = Broken()
+        raise KeyboardInterrupt
 
 
 def test_table_at_fixed_width() -> None:
@@ -171,18 +330,22 @@ def test_every_format_has_an_extension() -> None:
 
 
 def test_write_file_is_atomic(tmp_path: Path) -> None:
+    write_file(tmp_path / "out", PurePath("a.json"), "json", RECORDS)
     path = tmp_path / "out" / "a.json"
-    write_file(path, "json", RECORDS)
     assert json.loads(path.read_text()) == RECORDS
     assert os.listdir(path.parent) == ["a.json"]
 
 
+def test_write_file_makes_the_folders_below_the_root(tmp_path: Path) -> None:
+    write_file(tmp_path / "out", PurePath("x/y/a.csv"), "csv", RECORDS)
+    assert os.listdir(tmp_path / "out" / "x" / "y") == ["a.csv"]
+
+
 def test_write_file_gives_files_the_usual_mode(tmp_path: Path) -> None:
-    path = tmp_path / "a.json"
-    write_file(path, "json", RECORDS)
+    write_file(tmp_path, PurePath("a.json"), "json", RECORDS)
     plain = tmp_path / "plain"
     plain.write_text("")
-    assert path.stat().st_mode == plain.stat().st_mode
+    assert (tmp_path / "a.json").stat().st_mode == plain.stat().st_mode
 
 
 def test_interrupted_write_keeps_the_old_file_and_no_temp(tmp_path: Path) -> None:
@@ -194,6 +357,88 @@ def test_interrupted_write_keeps_the_old_file_and_no_temp(tmp_path: Path) -> Non
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        write_file(path, "yaml", records())
+        write_file(tmp_path, PurePath("a.yaml"), "yaml", records())
     assert path.read_text() == "old\n"
     assert os.listdir(tmp_path) == ["a.yaml"]
+
+
+def test_interrupt_right_after_the_temp_file_is_made_removes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C as the call that creates the temporary file returns, before anything else runs
+    real_open = os.open
+
+    def open_then_interrupt(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        fd = real_open(path, flags, *args, **kwargs)
+        if str(path).endswith(".tmp"):
+            os.close(fd)
+            raise KeyboardInterrupt
+        return fd
+
+    monkeypatch.setattr(os, "open", open_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_file(tmp_path, PurePath("a.yaml"), "yaml", RECORDS)
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == []
+
+
+def test_failed_rename_leaves_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_rename(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", no_rename)
+    with pytest.raises(KeyboardInterrupt):
+        write_file(tmp_path, PurePath("a.json"), "json", RECORDS)
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == []
+
+
+def test_write_file_refuses_a_folder_link_below_the_root(tmp_path: Path) -> None:
+    root, outside = tmp_path / "out", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / "sub").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(SymlinkError) as caught:
+        write_file(root, PurePath("sub/a.json"), "json", RECORDS)
+    assert isinstance(caught.value, OSError)
+    assert (
+        caught.value.strerror
+        == f"{root / 'sub'} is a symbolic link; claimx does not write through links"
+    )
+    assert os.listdir(outside) == []
+
+
+def test_write_file_refuses_a_link_deeper_down(tmp_path: Path) -> None:
+    root, outside = tmp_path / "out", tmp_path / "outside"
+    (root / "a").mkdir(parents=True)
+    outside.mkdir()
+    (root / "a" / "b").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(SymlinkError, match="symbolic link"):
+        write_file(root, PurePath("a/b/c/x.yaml"), "yaml", RECORDS)
+    assert os.listdir(outside) == []
+
+
+def test_write_file_refuses_a_file_that_is_a_link(tmp_path: Path) -> None:
+    root, target = tmp_path / "out", tmp_path / "elsewhere.json"
+    root.mkdir()
+    target.write_text("keep\n")
+    (root / "a.json").symlink_to(target)
+    with pytest.raises(SymlinkError, match=re.escape(str(root / "a.json"))):
+        write_file(root, PurePath("a.json"), "json", RECORDS)
+    assert target.read_text() == "keep\n"
+    assert (root / "a.json").is_symlink()
+    assert os.listdir(root) == ["a.json"]
+
+
+def test_write_file_follows_a_root_that_is_a_link(tmp_path: Path) -> None:
+    real, root = tmp_path / "real", tmp_path / "root"
+    real.mkdir()
+    root.symlink_to(real, target_is_directory=True)
+    write_file(root, PurePath("sub/a.jsonl"), "jsonl", RECORDS)
+    assert (real / "sub" / "a.jsonl").read_text().count("\n") == len(RECORDS)
+
+
+@pytest.mark.parametrize("relpath", ["../a.json", "/tmp/a.json", "sub/../../a.json"])
+def test_write_file_stays_inside_the_root(tmp_path: Path, relpath: str) -> None:
+    with pytest.raises(ValueError, match="inside the output folder"):
+        write_file(tmp_path / "out", PurePath(relpath), "json", RECORDS)
