@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import codecs
 import io
-import multiprocessing
 import os
 import signal
 import sys
-import warnings
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
@@ -22,8 +21,8 @@ from typing import IO, TYPE_CHECKING, Any, TextIO, TypeVar
 import click
 
 from . import __version__
-from .errors import ClaimxError, ExtractionError
-from .inputs import STDIN, Input, expand, iter_texts
+from .errors import ClaimxError, ExtractionError, InputError
+from .inputs import DEFAULT_GLOB, STDIN, Input, expand, iter_texts, printable
 from .writers import FORMATS, Record, extension, make_writer, write_file
 
 if TYPE_CHECKING:
@@ -41,17 +40,58 @@ class Fatal(click.ClickException):
         click.echo(f"claimx: error: {self.format_message()}", err=True)
 
 
+#: Exit codes, as the README documents them.
+EXIT_FAILED = 1  # some input could not be read or parsed (the rest were), or a fatal error
+EXIT_USAGE = 2  # a bad option or a missing path (click's own code)
+EXIT_NO_INPUT = 3  # no article to read: the folders hold no file matching --glob
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
+EXIT_BROKEN_PIPE = 141  # stdout closed before the end (`| head`): 128 + SIGPIPE, as shells say
+EXIT_TERMINATED = 143  # SIGTERM (timeout, a supervisor): 128 + 15
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is so that it ends as Ctrl-C ends it."""
+
+
 class ClaimxGroup(click.Group):
-    """Turns library errors into one-line messages and Ctrl-C into a quiet exit 130."""
+    """Turns library errors into one-line messages, and signals and a closed stdout into
+    quiet exits with their own codes."""
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the subcommand, translating claimx errors and interrupts into exit codes."""
         try:
-            return super().invoke(ctx)
+            with _sigterm_raises():
+                return super().invoke(ctx)
+        except Terminated:
+            raise click.exceptions.Exit(EXIT_TERMINATED) from None
         except KeyboardInterrupt:
-            raise click.exceptions.Exit(130) from None
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            # the reader is gone; point stdout at /dev/null so that the flush at exit is quiet
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
         except ClaimxError as exc:
             raise Fatal(str(exc)) from exc
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """SIGTERM raises :class:`Terminated`, so that outputs are closed and workers ended."""
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL or (
+        threading.current_thread() is not threading.main_thread()
+    ):
+        yield  # someone else's handler (an embedding program), or not settable here
+        return
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @click.group(cls=ClaimxGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,7 +100,9 @@ def cli() -> None:
     """Extract attributed claims (who said what, about whom, for or against) from news."""
 
 
-def _check_encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
     try:
         codecs.lookup(value)
     except LookupError:
@@ -68,10 +110,12 @@ def _check_encoding(ctx: click.Context, param: click.Parameter, value: str) -> s
     return value
 
 
-def _check_glob(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if not value:
+def _check_glob(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    if not all(value):
         raise click.BadParameter("must not be empty")
-    return value
+    return value or (DEFAULT_GLOB,)
 
 
 def format_option(choices: Sequence[str], default: str) -> Callable[[F], F]:
@@ -119,18 +163,15 @@ model_option = click.option(
 @click.option(
     "--glob",
     metavar="PATTERN",
-    default="*.txt",
-    show_default=True,
+    multiple=True,
     callback=_check_glob,
-    help="Which files to read from folders.",
+    help=f"Which files to read from folders (default {DEFAULT_GLOB!r}); repeat for several.",
 )
 @click.option(
     "--encoding",
     metavar="NAME",
-    default="utf-8",
-    show_default=True,
     callback=_check_encoding,
-    help="Encoding of the input files.",
+    help="Encoding for files that are not UTF-8 (UTF-8 is tried first, file by file).",
 )
 @jobs_option
 @model_option
@@ -146,8 +187,8 @@ def extract(
     paths: tuple[str, ...],
     fmt: str,
     output_dir: Path | None,
-    glob: str,
-    encoding: str,
+    glob: tuple[str, ...],
+    encoding: str | None,
     jobs: int,
     model: str | None,
     stance: str,
@@ -159,11 +200,15 @@ def extract(
     from . import api
 
     console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
-    items = _collect(paths, glob, console)
+    tally = Tally(console)
+    items = _collect(paths, glob, tally)
+    if not items:
+        if not tally.failed:
+            console.print("claimx: error: no articles to read")
+        click.get_current_context().exit(EXIT_NO_INPUT)
     if output_dir is not None:
         _check_targets(items, output_dir, fmt)
     api.load(model, stance=stance)  # a missing model fails here, before anything is printed
-    tally = Tally(console)
     show_progress = not quiet and len(items) > 1 and _progress_fits(console, output_dir)
     sink = _stdout_sink(fmt) if output_dir is None else _dir_sink(fmt, output_dir)
     with sink as emit, _progress(console, len(items), show_progress) as advance:
@@ -179,8 +224,8 @@ def extract(
         results = api.extract_many(
             texts, as_tuples=True, model=model, stance=stance, n_process=jobs, on_error=broke
         )
-        # closing the stream on any early exit (| head, Ctrl-C) ends spaCy's workers
-        with _interrupts_to_main(jobs), closing(results):
+        # closing the stream on any early exit (| head, Ctrl-C, SIGTERM) ends the workers
+        with closing(results):
             for claims, item in results:
                 records = [replace(claim, source=item.source).to_dict() for claim in claims]
                 emit(item, records)
@@ -189,7 +234,7 @@ def extract(
     if not quiet and (len(items) > 1 or tally.failed):
         console.print(tally.summary())
     if tally.failed:
-        click.get_current_context().exit(1)
+        click.get_current_context().exit(EXIT_FAILED)
 
 
 @dataclass
@@ -211,6 +256,13 @@ class Tally:
         self.failed += 1
         self.console.print(f"claimx: error: {exc}")
 
+    def problem(self, exc: InputError, skipped: bool) -> None:
+        """Report what a folder walk met: a file left out on purpose, or a failure."""
+        if skipped:
+            self.console.print(f"claimx: warning: {exc}")
+        else:
+            self.fail(exc)
+
     def summary(self) -> str:
         """``claimx: 12 articles, 57 claims, 1 failed``."""
         text = f"claimx: {_plural(self.articles, 'article')}, {_plural(self.claims, 'claim')}"
@@ -221,16 +273,25 @@ def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _collect(paths: tuple[str, ...], glob: str, console: Console) -> list[Input]:
-    """Every input the arguments name, in order; a folder without matches gets a warning."""
+def _collect(paths: tuple[str, ...], glob: tuple[str, ...], tally: Tally) -> list[Input]:
+    """Every input the arguments name, in order, each file once however often it is named;
+    a folder without matches gets a warning."""
     if paths.count(STDIN) > 1:
         raise click.BadParameter("'-' (stdin) can be given only once", param_hint="'PATHS...'")
     items = []
+    seen: set[str] = set()
     for arg in paths:
-        found = expand(arg, glob)
-        if not found:
-            console.print(f"claimx: warning: {arg} has no files matching {glob!r}; see --glob")
-        items.extend(found)
+        found = expand(arg, glob, tally.problem)
+        if not found and os.path.isdir(arg):
+            patterns = " or ".join(repr(g) for g in glob)
+            tally.console.print(
+                f"claimx: warning: {printable(arg)} has no files matching {patterns}; see --glob"
+            )
+        for item in found:
+            key = STDIN if item.path is None else os.path.realpath(item.path)
+            if key not in seen:
+                seen.add(key)
+                items.append(item)
     return items
 
 
@@ -245,9 +306,13 @@ def _check_targets(items: list[Input], output_dir: Path, fmt: str) -> None:
     for item in items:
         target = output_path(item, fmt)
         if target in seen:
+            first = seen[target]
+            both = [os.path.abspath(i.path or ".") for i in (first, item)]
+            common = printable(os.path.relpath(os.path.commonpath(both)))
             raise click.UsageError(
-                f"{seen[target].label} and {item.label} would both be written to "
-                f"{output_dir / target}; give their folder instead of the files"
+                f"{first.label} and {item.label} would both be written to "
+                f"{printable(str(output_dir / target))}; give the folder that holds both "
+                f"({common}) instead, so that each keeps its own path below it"
             )
         seen[target] = item
 
@@ -256,16 +321,15 @@ def _check_targets(items: list[Input], output_dir: Path, fmt: str) -> None:
 def _stdout_sink(fmt: str) -> Iterator[Emit]:
     """All claims as one stream on stdout."""
     out = _utf8_stdout()
-    writer = make_writer(fmt, out)
-    writer.start()
+    # the writer is closed however the run ends (an interrupt included): JSON keeps its "]"
+    with make_writer(fmt, out) as writer:
 
-    def emit(item: Input, records: list[Record]) -> None:
-        for record in records:
-            writer.write(record)
-        out.flush()  # so that claims appear as each article is parsed
+        def emit(item: Input, records: list[Record]) -> None:
+            for record in records:
+                writer.write(record)
+            out.flush()  # so that claims appear as each article is parsed
 
-    yield emit
-    writer.end()
+        yield emit
     out.flush()
 
 
@@ -282,38 +346,14 @@ def _dir_sink(fmt: str, output_dir: Path) -> Iterator[Emit]:
     """One file per article under ``output_dir``."""
 
     def emit(item: Input, records: list[Record]) -> None:
-        path = output_dir / output_path(item, fmt)
+        relpath = output_path(item, fmt)
         try:
-            write_file(path, fmt, records)
+            write_file(output_dir, relpath, fmt, records)
         except OSError as exc:
+            path = printable(str(output_dir / relpath))
             raise Fatal(f"cannot write {path}: {exc.strerror or exc}") from exc
 
     yield emit
-
-
-@contextmanager
-def _interrupts_to_main(jobs: int) -> Iterator[None]:
-    """With ``-j``, Ctrl-C interrupts the main process only, which ends the workers; workers
-    that saw it too would print tracebacks."""
-    if jobs == 1 or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        yield  # one process, or started to ignore Ctrl-C (nohup, `&`): keep it so
-        return
-    main = os.getpid()
-
-    def on_interrupt(signum: int, frame: FrameType | None) -> None:
-        if os.getpid() == main:  # workers are forked with this handler and ignore it
-            # end the workers first: interrupted inside nlp.pipe, spaCy joins them, then
-            # warns that they did not finish, which here is on purpose
-            warnings.filterwarnings("ignore", message=r"\[W127\]")
-            for worker in multiprocessing.active_children():  # the CLI's only children
-                worker.terminate()
-            raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _progress_fits(console: Console, output_dir: Path | None) -> bool:
@@ -395,7 +435,7 @@ def evaluate(
     articles = evaluation.read_gold(gold)
     api.load(model)  # a missing model fails here, before the progress bar
     show_progress = not quiet and console.is_terminal
-    with _interrupts_to_main(jobs), _progress(console, len(articles), show_progress) as advance:
+    with _progress(console, len(articles), show_progress) as advance:
         report = evaluation.evaluate(
             articles,
             model=model,

@@ -4,19 +4,38 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from .errors import InputError
 
 STDIN = "-"
+DEFAULT_GLOB = "*.txt"
+#: Told of an input problem: the error, and whether the input was skipped on purpose.
+Problem = Callable[[InputError, bool], None]
+_ACCESS = "check that it exists and that you may read it"
+_NOT_REGULAR = ("is not a regular file (a FIFO or device, say); skipped", "narrow --glob")
+# longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 @dataclass(frozen=True)
 class Input:
-    """One article to read: where it comes from and where its output goes under ``-o``."""
+    """One article to read: where it comes from and where its output goes under ``-o``.
+
+    ``source`` is the path as given, made printable: bytes of the file name that are not
+    UTF-8 are written ``\\xff``, so that every output format can carry it. ``path`` and
+    ``relpath`` keep the name as the file system has it.
+    """
 
     source: str
     path: Path | None
@@ -28,45 +47,84 @@ class Input:
         return "stdin" if self.path is None else self.source
 
 
-def expand(arg: str, glob: str = "*.txt") -> list[Input]:
-    """The inputs one command-line argument stands for: ``-``, a file, or a folder's files."""
+def printable(path: str) -> str:
+    """A file name as text: bytes that are not UTF-8 become ``\\xNN`` (as ``ls -b`` shows)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def expand(
+    arg: str, glob: str | Sequence[str] = DEFAULT_GLOB, on_problem: Problem | None = None
+) -> list[Input]:
+    """The inputs one command-line argument stands for: ``-``, a file, or a folder's files.
+
+    A file named on its own is read whatever it is (a FIFO from ``<(...)`` included); see
+    :func:`walk` for folders and ``on_problem``.
+    """
     if arg == STDIN:
         return [Input(STDIN, None, PurePath("stdin"))]
     if os.path.isdir(arg):
-        return walk(arg, glob)
-    return [Input(arg, Path(arg), PurePath(Path(arg).name))]
+        return walk(arg, glob, on_problem)
+    return [Input(printable(arg), Path(arg), PurePath(Path(arg).name))]
 
 
-def walk(folder: str, glob: str = "*.txt") -> list[Input]:
-    """Files under ``folder`` matching ``glob``, sorted, hidden files and folders skipped."""
+def walk(
+    folder: str, glob: str | Sequence[str] = DEFAULT_GLOB, on_problem: Problem | None = None
+) -> list[Input]:
+    """Regular files under ``folder`` matching a pattern of ``glob``, sorted; hidden files and
+    folders are skipped.
+
+    on_problem: called with an :class:`InputError` for a subfolder that cannot be read
+        (``skipped=False``: the batch is incomplete) and for a match that is not a regular
+        file, such as a FIFO, which would block the batch (``skipped=True``: left out on
+        purpose). Without it, the first unreadable subfolder raises.
+    """
     # PurePath.match anchors at the right, so a pattern matches at any depth already; a
     # leading "**/" (which it would read as one folder level) adds nothing.
-    pattern = glob.removeprefix("**/")
+    patterns = [p.removeprefix("**/") for p in ([glob] if isinstance(glob, str) else glob)]
+
+    def unreadable(exc: OSError) -> None:
+        where = printable(exc.filename) if exc.filename else printable(folder)
+        reason = (exc.strerror or str(exc)).lower()
+        error = InputError(where, f"cannot be read ({reason}); its files were skipped", _ACCESS)
+        if on_problem is None:
+            raise error
+        on_problem(error, False)
+
     found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
         # Pruning in place stops os.walk from descending into hidden folders at all.
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
             path = os.path.join(dirpath, name)
             relpath = PurePath(os.path.relpath(path, folder))
-            if not name.startswith(".") and relpath.match(pattern):
-                found.append(Input(path, Path(path), relpath))
+            if name.startswith(".") or not any(relpath.match(p) for p in patterns):
+                continue
+            if not _is_regular(path):
+                if on_problem is not None:
+                    on_problem(InputError(printable(path), *_NOT_REGULAR), True)
+                continue
+            found.append(Input(printable(path), Path(path), relpath))
     return sorted(found, key=lambda item: item.relpath.parts)
 
 
-def read_text(path: Path, encoding: str = "utf-8") -> str:
-    """The text of ``path``: decoded, byte order mark removed, line endings untouched."""
+def _is_regular(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # a dangling link, say: reading it will say what is wrong
+
+
+def read_text(path: Path, encoding: str | None = None) -> str:
+    """The text of ``path``: decoded (see :func:`decode`), line endings untouched."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
-        raise InputError(
-            str(path), f"cannot be read ({reason})", "check that it exists and that you may read it"
-        ) from exc
-    return decode(data, str(path), encoding)
+        raise InputError(printable(str(path)), f"cannot be read ({reason})", _ACCESS) from exc
+    return decode(data, printable(str(path)), encoding)
 
 
-def read_input(item: Input, encoding: str = "utf-8") -> str:
+def read_input(item: Input, encoding: str | None = None) -> str:
     """The text of one input, from its file or from standard input."""
     if item.path is None:
         return decode(sys.stdin.buffer.read(), item.label, encoding)
@@ -77,31 +135,60 @@ def read_input(item: Input, encoding: str = "utf-8") -> str:
         raise InputError(item.label, exc.problem, exc.fix) from exc
 
 
-def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
-    """Decode ``data`` read from ``name``, or raise an :class:`InputError` that says why not."""
+def decode(data: bytes, name: str, encoding: str | None = None) -> str:
+    """Decode ``data`` read from ``name``, or raise an :class:`InputError` that says why not.
+
+    A byte order mark decides (UTF-8, UTF-16 or UTF-32; the mark is removed). Otherwise
+    UTF-8 is tried first and ``encoding``, if given, only where UTF-8 fails: a batch
+    of mixed files decodes each one right. Text never holds NUL bytes.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return _checked(_decoded(data[len(bom) :], name, codec), name)
     try:
-        text = data.decode(encoding)
+        return _checked(_decoded(data, name, "utf-8"), name)
+    except InputError as exc:
+        if encoding is None or codecs.lookup(encoding).name == "utf-8":
+            raise
+        first = exc
+    try:
+        return _checked(_decoded(data, name, encoding), name)
+    except InputError as exc:
+        if first.problem.startswith("is not valid"):
+            problem = first.problem.replace(
+                "is not valid UTF-8", f"is neither UTF-8 nor {encoding}"
+            )
+            raise InputError(name, problem, "pass --encoding with the file's encoding") from exc
+        raise
+
+
+def _decoded(data: bytes, name: str, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise _decode_error(data, name, encoding, exc) from exc
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+        if b"\x00" in data:
+            raise _binary_error(name) from exc
+        label = "UTF-8" if utf8 else encoding
+        problem = f"is not valid {label} (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        fix = _suggest(data) if utf8 else "pass --encoding with the file's encoding"
+        raise InputError(name, problem, fix) from exc
+
+
+def _checked(text: str, name: str) -> str:
     if "\x00" in text:
         raise _binary_error(name)
-    return text.removeprefix("\ufeff")
+    return text
 
 
-def _decode_error(data: bytes, name: str, encoding: str, exc: UnicodeDecodeError) -> InputError:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return InputError(name, "looks like UTF-16 (byte order mark)", "pass --encoding utf-16")
-    if b"\x00" in data:
-        return _binary_error(name)
-    is_utf8 = codecs.lookup(encoding).name == "utf-8"
-    label = "UTF-8" if is_utf8 else encoding
-    byte = data[exc.start]
-    fix = (
-        "pass --encoding latin-1 (or the file's encoding)"
-        if is_utf8
-        else "pass --encoding with the file's encoding"
-    )
-    return InputError(name, f"is not valid {label} (byte 0x{byte:02x} at offset {exc.start})", fix)
+def _suggest(data: bytes) -> str:
+    """The fix for a file that is not UTF-8: cp1252, what Windows writes (curly quotes
+    at 0x93 and 0x94), where it fits; latin-1, which decodes any byte, otherwise."""
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return "pass --encoding latin-1 (or the file's encoding)"
+    return "pass --encoding cp1252 (Windows files; or the file's encoding)"
 
 
 def _binary_error(name: str) -> InputError:
@@ -112,7 +199,7 @@ def _binary_error(name: str) -> InputError:
 
 def iter_texts(
     items: Iterable[Input],
-    encoding: str = "utf-8",
+    encoding: str | None = None,
     on_error: Callable[[InputError], None] | None = None,
 ) -> Iterator[tuple[str, Input]]:
     """Read each input only when asked for it; report unreadable ones to ``on_error`` and skip."""

@@ -24,6 +24,7 @@ from claimx import __version__, api
 from claimx.cli import cli
 from claimx.errors import ModelError
 from claimx.types import FIELDS, Claim
+from claimx.writers import CSV_COLUMNS
 
 Parse = Callable[[str, str], list[dict[str, Any]]]
 
@@ -95,14 +96,23 @@ def check_printed_offsets(
     if argv[0] != "extract" or result.exit_code not in (0, 1):
         return
     records = written_records(parse, argv, result)
-    encoding = _option(argv, "--encoding", "utf-8")
+    fallback = _option(argv, "--encoding", "utf-8")
     stdin = input.encode() if isinstance(input, str) else input or b""
     texts = {}
     for source in {record["source"] for record in records}:
         # Decoded here, not with claimx.inputs, so that a bug in reading would show.
-        data = stdin if source == "-" else Path(source).read_bytes()
-        texts[source] = data.decode(encoding).removeprefix("\ufeff")
+        data = stdin if source == "-" else Path(os.fsdecode(_name_bytes(source))).read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode(fallback)
+        texts[source] = text.removeprefix("\ufeff")
     check_offsets(texts, records)
+
+
+def _name_bytes(source: str) -> bytes:
+    """A ``source`` back to the file name's bytes: claimx writes bytes not UTF-8 as ``\\xNN``."""
+    return re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes([int(m[1], 16)]), source.encode())
 
 
 def written_records(parse: Parse, argv: list[str], result: Result) -> list[dict[str, Any]]:
@@ -214,7 +224,7 @@ def test_machine_formats_carry_the_same_records(
 
 @pytest.mark.parametrize(
     ("fmt", "expected"),
-    [("yaml", "[]\n"), ("json", "[]\n"), ("jsonl", ""), ("csv", ",".join(FIELDS) + "\n")],
+    [("yaml", ""), ("json", "[]\n"), ("jsonl", ""), ("csv", ",".join(CSV_COLUMNS) + "\n")],
 )
 def test_no_claims_still_parses(
     run: Run, tmp_path: Path, fake_library: dict[str, Any], fmt: str, expected: str
@@ -303,7 +313,7 @@ def test_bad_files_are_reported_and_the_rest_processed(
     ]
     assert result.stderr.splitlines() == [
         f"claimx: error: {paths['b.txt']} is not valid UTF-8 (byte 0xe9 at offset 3); "
-        "pass --encoding latin-1 (or the file's encoding)",
+        "pass --encoding cp1252 (Windows files; or the file's encoding)",
         f"claimx: error: {paths['c.txt']} looks binary (NUL bytes), not a text article; "
         "remove it or narrow --glob",
         "claimx: 2 articles, 3 claims, 2 failed",
@@ -315,7 +325,7 @@ def test_a_single_failed_file_still_gets_a_summary(
 ) -> None:
     paths = articles(tmp_path, {"a.txt": b"\xff"})
     result = run("extract", paths["a.txt"])
-    assert (result.exit_code, result.stdout) == (1, "[]\n")
+    assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.splitlines()[-1] == "claimx: 0 articles, 0 claims, 1 failed"
 
 
@@ -342,7 +352,7 @@ def test_empty_file_is_no_claims_and_no_error(
     run: Run, tmp_path: Path, fake_library: dict[str, Any]
 ) -> None:
     paths = articles(tmp_path, {"a.txt": ""})
-    result = run("extract", paths["a.txt"])
+    result = run("extract", "-f", "json", paths["a.txt"])
     assert (result.exit_code, result.stdout, result.stderr) == (0, "[]\n", "")
 
 
@@ -371,10 +381,14 @@ def test_folder_without_matches_warns(
 ) -> None:
     articles(tmp_path, {"a.md": SMITH})
     result = run("extract", tmp_path)
-    assert (result.exit_code, result.stdout) == (0, "[]\n")
-    assert (
-        result.stderr == f"claimx: warning: {tmp_path} has no files matching '*.txt'; see --glob\n"
-    )
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr.splitlines() == [
+        f"claimx: warning: {tmp_path} has no files matching '*.txt'; see --glob",
+        "claimx: error: no articles to read",
+    ]
+    both = run("extract", "-f", "jsonl", "--glob", "*.md", "--glob", "*.txt", tmp_path)
+    assert (both.exit_code, both.stderr) == (0, "")
+    assert len(both.stdout.splitlines()) == 1
 
 
 # Summary, progress, quiet
@@ -460,7 +474,7 @@ def test_output_dir_mirrors_inputs(run: Run, tmp_path: Path, fake_library: dict[
         "Tom Lee",
         "Ann Wu",
     ]
-    assert yaml.safe_load((out / "sub/empty.yaml").read_text()) == []
+    assert yaml.safe_load((out / "sub/empty.yaml").read_text()) is None  # no claims, no items
     assert yaml.safe_load((out / "stdin.yaml").read_text())[0]["source"] == "-"
 
 
@@ -521,13 +535,18 @@ def test_real_jobs_keep_input_order(run: Run, parse: Parse, tmp_path: Path) -> N
     assert two.stdout == one.stdout
 
 
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_680bcb4019dc53cb.txt"
+
+
 @pytest.fixture
 def parallel_run(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
-    """``claimx extract -j 2`` on 120 articles, as from a terminal, its first line read."""
+    """``claimx extract -j 2`` on 120 articles, as from a terminal, its first line read.
+
+    The articles are the seed's (3 KB): long enough that texts are still on their way to
+    the workers when the first line is out, which is what used to hang.
+    """
     for i in range(120):
-        (tmp_path / f"{i:03d}.txt").write_text(
-            "Mayor Jane Smith said that the bridge would reopen.\n"
-        )
+        (tmp_path / f"{i:03d}.txt").write_bytes(SEED.read_bytes())
     proc = subprocess.Popen(
         [sys.executable, "-m", "claimx", "extract", "-q", "-j", "2", "-f", "jsonl", str(tmp_path)],
         stdout=subprocess.PIPE,
@@ -548,14 +567,45 @@ def test_real_jobs_end_when_stdout_closes(parallel_run: subprocess.Popen[str]) -
     # `claimx extract -j 2 … | head -1`: workers must not be left blocking the exit.
     assert parallel_run.stdout is not None and parallel_run.stderr is not None
     parallel_run.stdout.close()
-    assert parallel_run.wait(timeout=30) == 1
+    assert parallel_run.wait(timeout=30) == 141  # EXIT_BROKEN_PIPE
     assert "Traceback" not in parallel_run.stderr.read()
 
 
 def test_real_jobs_ctrl_c(parallel_run: subprocess.Popen[str]) -> None:
     os.killpg(parallel_run.pid, signal.SIGINT)  # like a terminal: main process and workers
-    _, stderr = parallel_run.communicate(timeout=30)
+    stdout, stderr = parallel_run.communicate(timeout=30)
     assert (parallel_run.returncode, stderr) == (130, "")
+    assert all(json.loads(line) for line in stdout.splitlines())  # no line cut short
+
+
+def test_real_jobs_sigterm_ends_the_run_like_ctrl_c(parallel_run: subprocess.Popen[str]) -> None:
+    parallel_run.terminate()  # what `timeout` and supervisors send, to the main process only
+    # communicate() reads stdout and stderr to their end: a worker left alive holds them open
+    stdout, stderr = parallel_run.communicate(timeout=30)
+    assert (parallel_run.returncode, stderr) == (143, "")
+    assert all(json.loads(line) for line in stdout.splitlines())
+
+
+def test_real_jobs_die_with_a_killed_parent(parallel_run: subprocess.Popen[str]) -> None:
+    parallel_run.kill()  # SIGKILL (the OOM killer): no handler runs in the main process
+    parallel_run.communicate(timeout=30)  # EOF on both pipes: no worker holds them
+    assert parallel_run.returncode == -signal.SIGKILL
+
+
+def test_real_jobs_end_when_a_pipe_reader_stops(tmp_path: Path) -> None:
+    # `claimx extract DIR -j 2 | head -1` through a real shell pipe
+    for i in range(48):
+        (tmp_path / f"{i:03d}.txt").write_bytes(SEED.read_bytes())
+    claimx = f"{sys.executable} -m claimx extract -q -j 2 -f jsonl {tmp_path}"
+    done = subprocess.run(
+        ["bash", "-c", f"{claimx} | head -1; echo ${{PIPESTATUS[0]}}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    first, status = done.stdout.splitlines()
+    assert json.loads(first)["source"] == f"{tmp_path}/000.txt"
+    assert (status, done.stderr) == ("141", "")
 
 
 def test_real_info(run: Run) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 import pytest
 import spacy
@@ -12,6 +16,7 @@ import claimx
 from claimx.cues import CueLexicon
 from claimx.errors import ModelError
 
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_680bcb4019dc53cb.txt"
 TEXT = "The union welcomed the new contract. Its leader said the deal was fair."
 
 
@@ -85,3 +90,52 @@ def test_text_over_the_model_limit_is_a_clear_error() -> None:
 
     with pytest.raises(ExtractionError, match="over the model's limit of 1,000,000"):
         claimx.extract("word " * 200_001)
+
+
+def test_closing_a_parallel_stream_lets_the_interpreter_exit() -> None:
+    # the report: `next(gen); gen.close()` and the interpreter never exited
+    code = (
+        "import claimx\n"
+        f"text = open({str(SEED)!r}).read()\n"
+        "gen = claimx.extract_many([text] * 48, n_process=2)\n"
+        "next(gen)\n"
+        "gen.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_lone_surrogates_fail_one_text_not_the_batch() -> None:
+    texts = [f"Officer Ames said the road {n} was closed." for n in range(13)]
+    texts[5] = "Officer Ames said the road \ud800 was closed."
+    errors: list[tuple[int, str]] = []
+    results = list(claimx.extract_many(texts, on_error=lambda i, p: errors.append((i, p))))
+    assert len(results) == 12
+    assert errors == [
+        (
+            5,
+            "holds a lone surrogate (U+D800 at character 27), which is not text; decode its "
+            "bytes with the right encoding, or with errors='replace'",
+        )
+    ]
+
+
+def test_a_worker_that_dies_fails_its_texts_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from claimx import attribution
+
+    original = attribution.find_claims
+
+    def fatal(doc: Any, lexicon: Any, stance_model: Any = None) -> Any:
+        if "fatal" in doc.text:
+            os._exit(1)  # as the OOM killer would end it: no exception, no reply
+        return original(doc, lexicon, stance_model)
+
+    monkeypatch.setattr(attribution, "find_claims", fatal)  # workers are forked with it
+    texts = [f"Officer Ames said the road {n} was closed." for n in range(8)]
+    texts[3] = "Officer Ames said the road was fatal."
+    errors: list[tuple[int, str]] = []
+    stream = claimx.extract_many(
+        texts, n_process=2, batch_size=1, on_error=lambda i, p: errors.append((i, p))
+    )
+    assert len(list(stream)) == 7
+    assert [(i, p.split(" (")[0]) for i, p in errors] == [(3, "made claimx fail")]
+    assert "ended the worker process parsing it" in errors[0][1]

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from pathlib import Path, PurePath
+from typing import Any
 
 import pytest
 
 from claimx.errors import InputError
-from claimx.inputs import Input, decode, expand, iter_texts, read_input, read_text, walk
+from claimx.inputs import (
+    Input,
+    decode,
+    expand,
+    iter_texts,
+    printable,
+    read_input,
+    read_text,
+    walk,
+)
 
 
 def write(path: Path, data: bytes | str = "Text.") -> Path:
@@ -36,6 +47,21 @@ def test_latin1_file_names_byte_offset_and_fix(tmp_path: Path) -> None:
         read_text(path)
     assert info.value.source == str(path)
     assert info.value.problem == "is not valid UTF-8 (byte 0xe9 at offset 3)"
+    assert info.value.fix == "pass --encoding cp1252 (Windows files; or the file's encoding)"
+
+
+def test_windows_quotes_get_cp1252_not_latin1() -> None:
+    # latin-1 reads 0x93 and 0x94 as C1 control characters: the quotes would be lost
+    data = "\u201cWe will,\u201d Mayor Jane Smith said.".encode("cp1252")
+    with pytest.raises(InputError) as info:
+        decode(data, "a.txt")
+    assert info.value.fix.startswith("pass --encoding cp1252")
+    assert decode(data, "a.txt", "cp1252") == "\u201cWe will,\u201d Mayor Jane Smith said."
+
+
+def test_bytes_cp1252_lacks_get_latin1() -> None:
+    with pytest.raises(InputError) as info:
+        decode(b"caf\x81", "a.txt")
     assert info.value.fix == "pass --encoding latin-1 (or the file's encoding)"
 
 
@@ -44,11 +70,19 @@ def test_other_encoding_is_decoded(tmp_path: Path) -> None:
     assert read_text(path, "latin-1") == "Caf\u00e9 owners said so."
 
 
-def test_wrong_explicit_encoding_asks_for_the_right_one() -> None:
+def test_encoding_is_a_fallback_utf8_files_stay_utf8() -> None:
+    # one --encoding for a batch of mixed files must not garble the UTF-8 ones
+    assert (
+        decode("Caf\u00e9 \u201cok\u201d".encode(), "a.txt", "cp1252") == "Caf\u00e9 \u201cok\u201d"
+    )
+    assert decode("Caf\u00e9".encode("cp1252"), "b.txt", "cp1252") == "Caf\u00e9"
+
+
+def test_neither_utf8_nor_the_fallback() -> None:
     with pytest.raises(InputError) as info:
-        decode("Caf\u00e9".encode(), "a.txt", "ascii")
-    assert info.value.problem == "is not valid ascii (byte 0xc3 at offset 3)"
-    assert "--encoding" in info.value.fix
+        decode("Caf\u00e9".encode("latin-1"), "a.txt", "ascii")
+    assert info.value.problem == "is neither UTF-8 nor ascii (byte 0xe9 at offset 3)"
+    assert info.value.fix == "pass --encoding with the file's encoding"
 
 
 def test_nul_bytes_mean_binary() -> None:
@@ -58,12 +92,22 @@ def test_nul_bytes_mean_binary() -> None:
     assert info.value.fix == "remove it or narrow --glob"
 
 
-def test_utf16_file_gets_its_own_hint() -> None:
-    data = "Mayor Jane Smith said so.".encode("utf-16")
-    with pytest.raises(InputError) as info:
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32", "utf-8-sig"])
+def test_a_byte_order_mark_decides_the_encoding(codec: str) -> None:
+    data = "Mayor Jane Smith said so.".encode(codec)
+    assert decode(data, "a.txt") == "Mayor Jane Smith said so."
+
+
+def test_utf16_without_mark_needs_the_fallback() -> None:
+    data = "Mayor Jane Smith said so.".encode("utf-16-le")
+    with pytest.raises(InputError, match="looks binary"):
         decode(data, "a.txt")
-    assert info.value.fix == "pass --encoding utf-16"
-    assert decode(data, "a.txt", "utf-16") == "Mayor Jane Smith said so."
+    assert decode(data, "a.txt", "utf-16-le") == "Mayor Jane Smith said so."
+
+
+def test_utf7_fallback_never_applies_to_utf8_text() -> None:
+    # UTF-7 would read "+3AA-" as a lone surrogate, which no writer can encode
+    assert decode(b"Mayor +3AA- said so.", "a.txt", "utf-7") == "Mayor +3AA- said so."
 
 
 def test_unreadable_file_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -162,3 +206,68 @@ def test_iter_texts_raises_without_error_handler(tmp_path: Path) -> None:
     bad = write(tmp_path / "b.txt", b"\xe9")
     with pytest.raises(InputError):
         list(iter_texts(expand(str(bad))))
+
+
+def test_walk_skips_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    # reading a FIFO blocks until someone writes to it: the whole batch would wait forever
+    write(tmp_path / "a.txt")
+    os.mkfifo(tmp_path / "b.txt")
+    write(tmp_path / "c.txt")
+    problems: list[tuple[str, bool]] = []
+    found = walk(
+        str(tmp_path), on_problem=lambda exc, skipped: problems.append((str(exc), skipped))
+    )
+    assert [str(item.relpath) for item in found] == ["a.txt", "c.txt"]
+    assert problems == [
+        (
+            f"{tmp_path}/b.txt is not a regular file (a FIFO or device, say); skipped; "
+            "narrow --glob",
+            True,
+        )
+    ]
+
+
+def test_walk_reports_an_unreadable_subfolder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "a.txt")
+    write(tmp_path / "locked" / "b.txt")
+    scandir = os.scandir
+
+    def denied(path: Any) -> Any:
+        if str(path).endswith("locked"):  # tests may run as root, who reads a chmod 000 folder
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    problems: list[tuple[InputError, bool]] = []
+    found = walk(str(tmp_path), on_problem=lambda exc, skipped: problems.append((exc, skipped)))
+    assert [str(item.relpath) for item in found] == ["a.txt"]
+    ((error, skipped),) = problems
+    assert not skipped
+    assert str(error) == (
+        f"{tmp_path}/locked cannot be read (permission denied); its files were skipped; "
+        "check that it exists and that you may read it"
+    )
+    with pytest.raises(InputError):
+        walk(str(tmp_path))
+
+
+def test_walk_takes_several_patterns(tmp_path: Path) -> None:
+    for name in ["a.txt", "b.md", "c.html"]:
+        write(tmp_path / name)
+    assert [str(item.relpath) for item in walk(str(tmp_path), ["*.md", "*.txt"])] == [
+        "a.txt",
+        "b.md",
+    ]
+
+
+def test_file_names_that_are_not_utf8_are_printable(tmp_path: Path) -> None:
+    raw = os.fsencode(tmp_path) + b"/bad\xff.txt"
+    with open(raw, "wb") as out:
+        out.write(b"Text.")
+    (item,) = walk(str(tmp_path))
+    assert item.source == f"{tmp_path}/bad\\xff.txt"
+    assert item.source.encode("utf-8")  # any format can carry it
+    assert read_input(item) == "Text."  # and the file is still found by its real name
+    assert printable(os.fsdecode(raw)) == item.source
