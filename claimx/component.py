@@ -2,7 +2,7 @@
 
 ``nlp.add_pipe("claimx")`` on any English pipeline with a parser and NER sets
 ``doc._.claims``. ``claimx_blocks`` keeps sentences from crossing the line break that
-ends a headline or heading; :func:`add_to` adds both where they belong.
+ends a headline or heading; the ``claimx`` factory adds it before the parser itself.
 """
 
 from __future__ import annotations
@@ -104,13 +104,28 @@ class ClaimExtractor:
 
 @Language.factory("claimx", default_config={"stance": "rules"})
 def make_claimx(nlp: Language, name: str, stance: str) -> ClaimExtractor:
-    """Factory for the ``claimx`` component (also the ``spacy_factories`` entry point)."""
+    """Factory for the ``claimx`` component (also the ``spacy_factories`` entry point).
+
+    It also adds ``claimx_blocks`` before the parser if the pipeline lacks it, so that
+    ``nlp.add_pipe("claimx")`` gives the same claims as :func:`claimx.load`: without it,
+    a headline runs into the dateline below it.
+    """
+    _add_blocks(nlp)
     return ClaimExtractor(nlp, name, stance)
 
 
+def _add_blocks(nlp: Language) -> None:
+    if "claimx_blocks" in nlp.component_names:
+        return
+    # before whichever sets sentence starts first (a saved pipeline may have a senter)
+    first = next((n for n in nlp.pipe_names if n in ("parser", "senter")), None)
+    if first is None:
+        nlp.add_pipe("claimx_blocks", first=True)
+    else:
+        nlp.add_pipe("claimx_blocks", before=first)
+
+
 def add_to(nlp: Language, stance: str = "rules") -> None:
-    """Add ``claimx_blocks`` before the parser and ``claimx`` at the end of ``nlp``."""
-    if "claimx_blocks" not in nlp.pipe_names:
-        nlp.add_pipe("claimx_blocks", before="parser")
+    """Add ``claimx`` at the end of ``nlp`` (it brings ``claimx_blocks`` before the parser)."""
     if "claimx" not in nlp.pipe_names:
         nlp.add_pipe("claimx", config={"stance": stance})

