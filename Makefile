@@ -6,10 +6,17 @@ SEED := seeds/000_680bcb4019dc53cb.txt
 
 .PHONY: install dev run test lint typecheck pytest bench evaluate models lock clean
 
-$(BIN)/claimx: requirements.lock pyproject.toml
+# The editable install is strict: a tree of links under build/ is what Python imports, so
+# the checkout folder itself (named claimx) can never shadow the package as an empty
+# namespace package when Python runs from its parent. A file added to or removed from the
+# package changes its folder, which relinks.
+PACKAGE_DIRS := $(shell find claimx models/stance -type d -not -name __pycache__)
+
+$(BIN)/claimx: requirements.lock pyproject.toml $(PACKAGE_DIRS)
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . \
+		--config-settings editable_mode=strict
 	touch $@
 
 $(VENV)/.dev: $(BIN)/claimx requirements-dev.lock
