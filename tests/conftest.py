@@ -87,6 +87,12 @@ def check_offsets(text: str, record: Record) -> None:
     assert " … ".join(parts) == record["quote"], (parts, record["quote"])
 
 
+@pytest.fixture
+def offsets() -> Callable[[str, Record], None]:
+    """:func:`check_offsets`, for tests that get claims without the component's call."""
+    return check_offsets
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _offsets_checked_everywhere() -> Any:
     """Check offsets on every claim the component produces anywhere in the suite."""
