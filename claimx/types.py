@@ -12,7 +12,8 @@ Stance = Literal["support", "oppose", "neutral"]
 STANCES: tuple[Stance, ...] = get_args(Stance)
 SpeakerType = Literal["person", "organization", "place", "group", "unknown"]
 
-#: The keys of a serialized claim, in output order. Every format uses exactly these.
+#: The keys of a serialized claim, in output order. Every format uses exactly these (CSV
+#: as ``writers.CSV_COLUMNS``: each span as a start and an end column).
 FIELDS: tuple[str, ...] = (
     "source",
     "speaker",
