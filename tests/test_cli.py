@@ -499,6 +499,122 @@ def test_output_dir_refuses_two_inputs_for_one_file(
     assert not (tmp_path / "out").exists()
 
 
+def test_output_dir_collision_of_two_folders_names_their_parent(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles(tmp_path / "coll", {"a/x.txt": SMITH, "b/x.txt": LEE})
+    monkeypatch.chdir(tmp_path)
+    result = run("extract", "-o", "out", "coll/a", "coll/b")
+    assert result.exit_code == 2
+    assert "give the folder that holds both (coll) instead" in result.stderr
+    assert "their folder instead of the files" not in result.stderr
+    assert run("extract", "-q", "-o", "out", "coll").exit_code == 0
+    assert sorted(str(p.relative_to("out")) for p in Path("out").rglob("*.yaml")) == [
+        "a/x.yaml",
+        "b/x.yaml",
+    ]
+
+
+def test_a_file_named_twice_is_read_once(
+    run: Run, parse: Parse, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(tmp_path, {"a.txt": SMITH, "b.txt": LEE})
+    result = run("extract", "-f", "jsonl", tmp_path, paths["a.txt"], tmp_path / "." / "b.txt")
+    assert result.exit_code == 0, result.stderr
+    assert [r["speaker"] for r in parse("jsonl", result.stdout)] == [
+        "Jane Smith",
+        "Tom Lee",
+        "Ann Wu",
+    ]
+
+
+def test_a_fifo_in_a_folder_is_skipped_not_waited_for(
+    run: Run, parse: Parse, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    articles(tmp_path, {"a.txt": SMITH, "c.txt": LEE})
+    os.mkfifo(tmp_path / "b.txt")  # nobody writes to it: reading it would block forever
+    result = run("extract", "-f", "jsonl", tmp_path)
+    assert result.exit_code == 0
+    assert len(parse("jsonl", result.stdout)) == 3
+    assert result.stderr.splitlines()[0] == (
+        f"claimx: warning: {tmp_path}/b.txt is not a regular file (a FIFO or device, say); "
+        "skipped; narrow --glob"
+    )
+
+
+def test_an_unreadable_subfolder_is_an_error(
+    run: Run,
+    parse: Parse,
+    tmp_path: Path,
+    fake_library: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    articles(tmp_path, {"a.txt": SMITH, "locked/b.txt": LEE})
+    scandir = os.scandir
+
+    def denied(path: Any) -> Any:
+        if str(path).endswith("locked"):  # tests may run as root, who reads a chmod 000 folder
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    result = run("extract", "-f", "jsonl", tmp_path)
+    assert result.exit_code == 1
+    assert len(parse("jsonl", result.stdout)) == 1
+    assert result.stderr.splitlines()[0].startswith(
+        f"claimx: error: {tmp_path}/locked cannot be read (permission denied)"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "json", "yaml"])
+def test_file_names_that_are_not_utf8(
+    run: Run, parse: Parse, tmp_path: Path, fake_library: dict[str, Any], fmt: str
+) -> None:
+    folder = os.fsencode(tmp_path / "news")
+    os.mkdir(folder)
+    for name in (b"a.txt", b"bad\xff.txt", b"c.txt"):
+        with open(folder + b"/" + name, "wb") as out:
+            out.write(SMITH.encode())
+    printed = run("extract", "-f", fmt, tmp_path / "news")
+    assert printed.exit_code == 0, printed.stderr
+    assert printed.stdout_bytes.decode("utf-8")  # valid UTF-8: no raw 0xFF byte
+    sources = [r["source"] for r in parse(fmt, printed.stdout)]
+    assert sources[1] == f"{tmp_path}/news/bad\\xff.txt"
+    written = run("extract", "-f", fmt, "-o", tmp_path / "out", tmp_path / "news")
+    assert written.exit_code == 0, written.stderr
+    assert sorted(os.listdir(os.fsencode(tmp_path / "out"))) == sorted(
+        name + f".{fmt}".encode() for name in (b"a", b"bad\xff", b"c")
+    )
+
+
+def test_ctrl_c_keeps_json_valid(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(texts: Iterable[Any], **options: Any) -> Iterator[Any]:
+        text, context = next(iter(texts))
+        yield fake_claims(text), context
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "extract_many", interrupted)
+    paths = articles(tmp_path, {"a.txt": SMITH, "b.txt": LEE})
+    result = run("extract", "-f", "json", paths["a.txt"], paths["b.txt"])
+    assert result.exit_code == 130
+    assert [r["speaker"] for r in json.loads(result.stdout)] == ["Jane Smith"]
+
+
+def test_real_broken_pipe_exits_141_quietly(tmp_path: Path) -> None:
+    for i in range(200):  # many: the reader is surely gone before the last one
+        (tmp_path / f"{i:03d}.txt").write_text(SMITH)
+    claimx = f"{sys.executable} -m claimx extract -q -f jsonl {tmp_path}"
+    done = subprocess.run(
+        ["bash", "-c", f"{claimx} | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.stdout, done.stderr) == ("141\n", "")
+
+
 # The real model, end to end
 
 ARTICLE = (

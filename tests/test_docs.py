@@ -36,3 +36,11 @@ def test_readme_transcript_is_what_claimx_prints() -> None:
     blocks = re.findall(r"```yaml\n(.*?)```", README, flags=re.S)
     shown = [record for block in blocks for record in yaml.safe_load(block)]
     assert shown and all(record in printed for record in shown)
+
+
+def test_every_exit_code_is_in_the_readme() -> None:
+    from claimx import cli as module
+
+    codes = {value for name, value in vars(module).items() if name.startswith("EXIT_")}
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \|", README, flags=re.M)}
+    assert codes | {0} == documented
