@@ -633,7 +633,7 @@ def predict(
         for claims, _ in results:
             yield claims
     finally:
-        # Closing the inner generator now lets nlp.pipe end its workers if we stop early.
+        # Closing the inner generator now ends its worker processes if we stop early.
         getattr(results, "close", lambda: None)()
 
 
