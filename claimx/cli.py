@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
@@ -370,9 +371,22 @@ def _progress(console: Console, total: int, enabled: bool) -> Iterator[Callable[
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     columns = (BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True, redirect_stdout=False) as bar:
+    # No refresh thread (auto_refresh): -j forks workers while the bar is shown, and a
+    # thread holding a lock at that moment could leave the lock held in a worker forever.
+    with Progress(
+        *columns, console=console, transient=True, redirect_stdout=False, auto_refresh=False
+    ) as bar:
         task = bar.add_task("extract", total=total)
-        yield lambda: bar.advance(task)
+        shown = 0.0
+
+        def advance() -> None:
+            nonlocal shown
+            bar.advance(task)
+            if time.monotonic() - shown > 0.1:  # at most ten redraws a second
+                shown = time.monotonic()
+                bar.refresh()
+
+        yield advance
 
 
 @cli.command()
