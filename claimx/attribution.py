@@ -71,6 +71,8 @@ _ACT_NOUNS = frozenset(
     ]
 )
 _WORD = re.compile(r"\w+")
+#: A blank line, with Windows line endings too: "\r\n\r\n" holds no "\n\n".
+_BLANK_LINE = re.compile(r"\n\r?\n")
 _MIN_QUOTE_WORDS = 4
 _GENERIC_SUBJECTS = {"one", "you"}
 _CLOSING_MARKS = set("\"”’'»“")
@@ -477,7 +479,7 @@ def _introduced_quote(free: list[Quote], verb: Token, sent: Span, text: str) -> 
     after = [q for q in free if q.start >= verb.idx]
     for q in after[:1]:
         gap = text[verb.idx + len(verb) : q.start]
-        if len(_WORD.findall(gap)) <= 4 and "\n\n" not in gap:
+        if len(_WORD.findall(gap)) <= 4 and not _BLANK_LINE.search(gap):
             return q
     return None
 

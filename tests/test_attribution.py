@@ -401,3 +401,38 @@ def test_nominal_cue_with_a_possessor() -> None:
     assert (claim.speaker, claim.cue) == ("Ann Lee", "claim")
     assert claim.quote == "that the tax was unfair"
     assert claimx.extract("The claim that the tax was unfair spread quickly.") == []
+
+
+def _lf_offsets(crlf: str, claim: Claim) -> dict[str, object]:
+    """``claim`` of a CRLF text as its LF copy would report it: every offset less the
+    carriage returns before it."""
+
+    def shift(span: tuple[int, int] | None) -> list[int] | None:
+        if span is None:
+            return None
+        return [span[0] - crlf.count("\r", 0, span[0]), span[1] - crlf.count("\r", 0, span[1])]
+
+    record = claim.to_dict()
+    for key in ("speaker_span", "cue_span", "target_span"):
+        record[key] = shift(getattr(claim, key))
+    record["quote_spans"] = [shift(s) for s in claim.quote_spans]
+    record["quote"] = claim.quote.replace("\r", "")
+    return record
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Council approves budget\n\nMayor Jane Smith said the budget "is balanced."\n',
+        # a bare cue before a blank line does not reach the quote after it, "\r\n\r\n" or not
+        "John Bolton spoke on Monday about the rules. He said:\n\n"
+        '"In all the administrations I served in, it was like going into a monastery."\n',
+    ],
+)
+def test_crlf_copy_has_the_claims_of_the_lf_copy(text: str) -> None:
+    crlf = text.replace("\n", "\r\n")
+    lf_claims = [c.to_dict() for c in claimx.extract(text)]
+    crlf_claims = claimx.extract(crlf)
+    assert [_lf_offsets(crlf, c) for c in crlf_claims] == lf_claims
+    for claim in crlf_claims:
+        assert [crlf[s:e] for s, e in claim.quote_spans] == claim.quote.split(" … ")
