@@ -326,12 +326,28 @@ def _stdout_sink(fmt: str) -> Iterator[Emit]:
     with make_writer(fmt, out) as writer:
 
         def emit(item: Input, records: list[Record]) -> None:
-            for record in records:
-                writer.write(record)
-            out.flush()  # so that claims appear as each article is parsed
+            with _signals_held():
+                for record in records:
+                    writer.write(record)
+                out.flush()  # so that claims appear as each article is parsed
 
         yield emit
     out.flush()
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the enclosed writes are flushed: raised inside a
+    flush, they drop the text it had taken from the buffer and cut a record short."""
+    mask = getattr(signal, "pthread_sigmask", None)  # not on Windows
+    if mask is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = mask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, previous)  # a held signal is raised here, between records
 
 
 def _utf8_stdout() -> TextIO:

@@ -6,11 +6,18 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+# The build scripts in models/ are tested as the namespace package ``models``. The checkout
+# goes last on the path, so that ``claimx`` is the installed package (make install's strict
+# editable install, which also maps claimx.stance_pipeline to models/stance), not the folder.
+sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from claimx.types import FIELDS
 from claimx.writers import CSV_COLUMNS

@@ -655,7 +655,7 @@ SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_680bcb4019dc53cb.
 
 
 @pytest.fixture
-def parallel_run(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+def parallel_run(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     """``claimx extract -j 2`` on 120 articles, as from a terminal, its first line read.
 
     The articles are the seed's (3 KB): long enough that texts are still on their way to
@@ -667,42 +667,42 @@ def parallel_run(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
         [sys.executable, "-m", "claimx", "extract", "-q", "-j", "2", "-f", "jsonl", str(tmp_path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
+        bufsize=0,  # unbuffered: communicate() reads on from the fd, past any buffer of ours
         start_new_session=True,  # its own process group, so that Ctrl-C reaches only it
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert proc.stdout is not None
-    assert proc.stdout.readline().startswith("{")
+    assert proc.stdout.readline().startswith(b"{")  # unbuffered: reads up to the newline
     yield proc
     if proc.poll() is None:  # the test failed with the run hanging: don't leave it behind
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
 
 
-def test_real_jobs_end_when_stdout_closes(parallel_run: subprocess.Popen[str]) -> None:
+def test_real_jobs_end_when_stdout_closes(parallel_run: subprocess.Popen[bytes]) -> None:
     # `claimx extract -j 2 … | head -1`: workers must not be left blocking the exit.
     assert parallel_run.stdout is not None and parallel_run.stderr is not None
     parallel_run.stdout.close()
     assert parallel_run.wait(timeout=30) == 141  # EXIT_BROKEN_PIPE
-    assert "Traceback" not in parallel_run.stderr.read()
+    assert b"Traceback" not in parallel_run.stderr.read()
 
 
-def test_real_jobs_ctrl_c(parallel_run: subprocess.Popen[str]) -> None:
+def test_real_jobs_ctrl_c(parallel_run: subprocess.Popen[bytes]) -> None:
     os.killpg(parallel_run.pid, signal.SIGINT)  # like a terminal: main process and workers
     stdout, stderr = parallel_run.communicate(timeout=30)
-    assert (parallel_run.returncode, stderr) == (130, "")
+    assert (parallel_run.returncode, stderr) == (130, b"")
     assert all(json.loads(line) for line in stdout.splitlines())  # no line cut short
 
 
-def test_real_jobs_sigterm_ends_the_run_like_ctrl_c(parallel_run: subprocess.Popen[str]) -> None:
+def test_real_jobs_sigterm_ends_the_run_like_ctrl_c(parallel_run: subprocess.Popen[bytes]) -> None:
     parallel_run.terminate()  # what `timeout` and supervisors send, to the main process only
     # communicate() reads stdout and stderr to their end: a worker left alive holds them open
     stdout, stderr = parallel_run.communicate(timeout=30)
-    assert (parallel_run.returncode, stderr) == (143, "")
+    assert (parallel_run.returncode, stderr) == (143, b"")
     assert all(json.loads(line) for line in stdout.splitlines())
 
 
-def test_real_jobs_die_with_a_killed_parent(parallel_run: subprocess.Popen[str]) -> None:
+def test_real_jobs_die_with_a_killed_parent(parallel_run: subprocess.Popen[bytes]) -> None:
     parallel_run.kill()  # SIGKILL (the OOM killer): no handler runs in the main process
     parallel_run.communicate(timeout=30)  # EOF on both pipes: no worker holds them
     assert parallel_run.returncode == -signal.SIGKILL
