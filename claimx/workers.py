@@ -133,7 +133,7 @@ class _Pool:
     def close(self) -> None:
         """End the workers now, whatever they are doing, and wait until they are gone."""
         for conn in list(self.procs):
-            self._retire(conn, wait=False)
+            self._retire(conn, join=False)
         deadline = time.monotonic() + 5
         for proc in self._retired:
             proc.join(max(0.0, deadline - time.monotonic()))
@@ -142,12 +142,13 @@ class _Pool:
                 proc.join()
         self._retired.clear()
 
-    def _retire(self, conn: Connection, wait: bool = True) -> None:
+    def _retire(self, conn: Connection, join: bool = True) -> None:
+        """Close a worker's pipe and end it; ``join``: wait until it is gone."""
         conn.close()
         proc = self.procs.pop(conn)
         if proc.is_alive():
             proc.terminate()
-        if wait:
+        if join:
             proc.join()
         else:
             self._retired.append(proc)
