@@ -8,7 +8,10 @@ it. Marks that cannot be paired are ignored rather than guessed at.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 # mark -> the marks that may close it; '' and `` are the doubled marks of some wires
 _DOUBLE_PAIRS = {
@@ -41,6 +44,35 @@ class Quote:
     def inner(self) -> tuple[int, int]:
         """The span without its opening (and closing, if present) marks."""
         return self.start + 1, self.end - 1
+
+
+class QuoteIndex:
+    """Quotes by position, so that a long article's every cue, word and pronoun does not
+    scan them all: the quotes :func:`find_quotes` returns are in order and never overlap,
+    so their starts and their ends are both sorted and a bisection finds them."""
+
+    def __init__(self, quotes: Sequence[Quote]) -> None:
+        self.quotes = list(quotes)
+        if any(a.end > b.start for a, b in pairwise(self.quotes)):
+            raise ValueError("quotes must be in order and must not overlap")
+        self._starts = [q.start for q in self.quotes]
+        self._ends = [q.end for q in self.quotes]
+        self._groups: dict[int, list[Quote]] = {}
+        for q in self.quotes:
+            self._groups.setdefault(q.group, []).append(q)
+
+    def around(self, offset: int) -> Quote | None:
+        """The quote with ``offset`` strictly inside (not on its first mark), if any."""
+        i = bisect_left(self._starts, offset) - 1
+        return self.quotes[i] if i >= 0 and offset < self._ends[i] else None
+
+    def overlapping(self, start: int, end: int) -> list[Quote]:
+        """The quotes sharing a character with ``text[start:end]``, in order."""
+        return self.quotes[bisect_right(self._ends, start) : bisect_left(self._starts, end)]
+
+    def group(self, group: int) -> list[Quote]:
+        """The pieces of one quote, in order."""
+        return self._groups.get(group, [])
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -109,6 +141,9 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
     pieces: list[tuple[int, int]] = []
     open_at: int | None = None
     closers: tuple[str, ...] = ()
+    # closers -> where a search for them that found none stopped: an opening before that
+    # finds none either, so a paragraph of stray apostrophes is not searched again each time
+    unclosed: dict[str, int] = {}
     i = start
     while i < end:
         ch = text[i]
@@ -118,7 +153,12 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
             if mark in _DOUBLE_PAIRS and mark != "»" and _is_opening(text, i, start, end, width):
                 open_at, closers = i, _DOUBLE_PAIRS[mark]
             elif ch in _SINGLE_PAIRS and _is_opening(text, i, start, end):
-                close = _find_single_close(text, i, end, _SINGLE_PAIRS[ch])
+                wanted = _SINGLE_PAIRS[ch]
+                close = None
+                if i >= unclosed.get(wanted, start):
+                    close, stop = _find_single_close(text, i, end, wanted)
+                    if close is None:
+                        unclosed[wanted] = stop
                 if close is not None:
                     pieces.append((i, close + 1))
                     i = close
@@ -129,17 +169,21 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
     return pieces, open_at
 
 
-def _find_single_close(text: str, i: int, end: int, closers: str) -> int | None:
-    """The closing single mark for an opening at ``i``: not an apostrophe inside a word."""
+def _find_single_close(text: str, i: int, end: int, closers: str) -> tuple[int | None, int]:
+    """The closing single mark for an opening at ``i``: not an apostrophe inside a word.
+
+    With none, also where the search stopped (a double mark, or ``end``): any opening
+    between ``i`` and there sees the same marks, so it finds none either.
+    """
     j = i + 1
     while j < end:
         ch = text[j]
         if ch in '"“”«»':
-            return None  # a double mark first: too tangled to be a single-quoted phrase
+            return None, j  # a double mark first: too tangled to be a single-quoted phrase
         if ch in closers:
             after = text[j + 1] if j + 1 < end else " "
             before = text[j - 1]
             if not after.isalnum() and not before.isspace():
-                return j
+                return j, j
         j += 1
-    return None
+    return None, end

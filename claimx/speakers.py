@@ -8,13 +8,14 @@ name to its later mentions.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
 from .lexicons import first_names, role_types
-from .quotes import Quote
+from .quotes import Quote, QuoteIndex
 from .types import SpeakerType
 
 _ENT_TYPES: dict[str, SpeakerType] = {
@@ -27,6 +28,7 @@ _ENT_TYPES: dict[str, SpeakerType] = {
 }
 _PERSON_PRONOUNS = {"he", "she", "him", "her", "his"}
 _GROUP_PRONOUNS = {"they", "them", "their"}
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _STOP_ROLE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _ROLE_POS = {"PROPN", "NOUN", "ADJ"}
 _HONORIFICS = {"Mr.": "male", "Mr": "male", "Mrs.": "female", "Mrs": "female", "Ms.": "female"}
@@ -63,19 +65,32 @@ def _name(span: Span) -> str:
 
 
 class Resolver:
-    """Canonical names, roles and pronoun antecedents for one article."""
+    """Canonical names, roles and pronoun antecedents for one article.
+
+    Every lookup is indexed (entities by position, full names by surname, candidate
+    antecedents by pronoun) so that an article's cost grows with its length, not with
+    its length squared: a long article has as many pronouns as earlier entities.
+    """
 
     def __init__(self, doc: Doc, quotes: Sequence[Quote] = ()) -> None:
         self.doc = doc
-        self.quoted = [(q.start, q.end) for q in quotes]
+        self.quotes = QuoteIndex(quotes)
         self.ents = list(doc.ents)  # Doc.ents builds new spans on every access
+        self._ent_starts = [e.start for e in self.ents]  # sorted: entities never overlap
+        self._ent_chars = [e.start_char for e in self.ents]
         self.persons = [e for e in self.ents if e.label_ == "PERSON" and _strip_det(list(e))]
-        # full names (two words or more) by surname, with where each is mentioned
+        # full names (two words or more) by surname: where each is mentioned, and each once
         self._full: dict[str, list[tuple[int, str]]] = {}
         for ent in self.persons:
             words = _name(ent).split()
             if len(words) > 1:
                 self._full.setdefault(words[-1], []).append((ent.start, " ".join(words)))
+        self._full_at = {last: [start for start, _ in known] for last, known in self._full.items()}
+        self._fulls = {
+            last: list(dict.fromkeys(f for _, f in known)) for last, known in self._full.items()
+        }
+        self._canonical: dict[tuple[int, int], str] = {}
+        self._candidates: dict[tuple[str, str | None], _Candidates] = {}
         self._genders: dict[str, str] = {}
         for ent in self.persons:  # an honorific settles it: "Mr. Trump", "Ms. Warren"
             sex = _HONORIFICS.get(doc[ent.start - 1].text) if ent.start else None
@@ -88,10 +103,20 @@ class Resolver:
             canonical = self.canonical(ent)
             if role and canonical not in self.roles:
                 self.roles[canonical] = role
+        # a title as by_title matches it, whole or its last words -> who has that title
+        self._titled: dict[str, list[str]] = {}
+        for name, role in self.roles.items():
+            lower = role.lower()
+            keys = {lower} | {lower[i + 1 :] for i, ch in enumerate(lower) if ch == " "}
+            for key in keys:
+                self._titled.setdefault(key, []).append(name)
 
     def canonical(self, ent: Span) -> str:
         """The fullest name the article gives this person."""
-        return self.full_name(_name(ent), ent.start)
+        key = (ent.start, ent.end)
+        if key not in self._canonical:
+            self._canonical[key] = self.full_name(_name(ent), ent.start)
+        return self._canonical[key]
 
     def full_name(self, name: str, at: int) -> str:
         """``name`` as the article names the person in full: "Clinton" is the Clinton last
@@ -99,12 +124,34 @@ class Resolver:
         words = name.split()
         known = self._full.get(words[-1], [])
         if len(words) > 1:  # keep a full name, unless a longer one contains it
-            longer = [full for _, full in known if set(words) <= set(full.split())]
+            wanted = set(words)
+            longer = [
+                full for full in self._fulls.get(words[-1], []) if wanted <= set(full.split())
+            ]
             return max(longer, key=len, default=name)
-        before = [full for start, full in known if start < at]
+        before = bisect_left(self._full_at.get(words[-1], []), at)
         if before:
-            return self.full_name(before[-1], at)
+            return self.full_name(known[before - 1][1], at)
         return self.full_name(known[0][1], at) if known else name
+
+    def ents_within(self, start_char: int, end_char: int) -> list[Span]:
+        """The entities inside ``text[start_char:end_char]``, in order."""
+        i = bisect_left(self._ent_chars, start_char)
+        out = []
+        while i < len(self.ents) and self.ents[i].start_char < end_char:
+            if self.ents[i].end_char <= end_char:
+                out.append(self.ents[i])
+            i += 1
+        return out
+
+    def ents_starting(self, start: int, end: int) -> list[Span]:
+        """The entities whose first token is in ``doc[start:end]``, in order."""
+        return self.ents[bisect_left(self._ent_starts, start) : bisect_left(self._ent_starts, end)]
+
+    def ent_at(self, i: int) -> Span | None:
+        """The entity token ``i`` is part of, if any."""
+        k = bisect_right(self._ent_starts, i) - 1
+        return self.ents[k] if k >= 0 and i < self.ents[k].end else None
 
     def role_of(self, ent: Span) -> str | None:
         """Title words right before a name ("Italian Prime Minister"), or its apposition."""
@@ -133,13 +180,8 @@ class Resolver:
         words = _text(_strip_det(list(mention)))
         if not words:
             return None
-        wanted = words.lower()
-        found = [
-            name
-            for name, role in self.roles.items()
-            if role.lower() == wanted or role.lower().endswith(" " + wanted)
-        ]
-        return found[-1] if len(set(found)) == 1 else None
+        found = self._titled.get(words.lower(), [])
+        return found[0] if len(found) == 1 else None
 
     def gender(self, name: str) -> str | None:
         """ "male", "female" or None for a canonical person name, from honorifics or first name."""
@@ -148,36 +190,40 @@ class Resolver:
         return first_names().get(name.split()[0])
 
     def antecedent(self, pronoun: Token, skip: Collection[str] = ()) -> Span | None:
-        """The nearest preceding mention a pronoun can refer to, agreeing in gender and number.
+        """The nearest preceding mention a pronoun can refer to, agreeing in gender and number:
+        the nearest subject among them, else the nearest of any role.
 
         ``skip``: canonical names it cannot refer to (the subject, for an object pronoun).
         """
         word = pronoun.lower_
+        key: tuple[str, str | None]
         if word in _PERSON_PRONOUNS:
-            wanted = {"PERSON"}
+            key = ("PERSON", "male" if word in ("he", "him", "his") else "female")
         elif word in _GROUP_PRONOUNS:
-            wanted = {"ORG", "NORP", "GPE"}
+            key = ("group", None)
         elif word in ("it", "its"):
-            wanted = {"ORG", "GPE"}
+            key = ("it", None)
         else:
             return None
-        before = [
-            e
-            for e in self.ents
-            if e.label_ in wanted and e.end <= pronoun.i and not self.in_quote(e.start_char)
+        if key not in self._candidates:
+            self._candidates[key] = self._find_candidates(*key)
+        found = self._candidates[key]
+        return found.subjects.last_before(pronoun.i, skip) or found.all.last_before(pronoun.i, skip)
+
+    def _find_candidates(self, kind: str, sex: str | None) -> _Candidates:
+        """The mentions outside quotes a pronoun of ``kind`` (and ``sex``) can refer to."""
+        wanted = {"PERSON": {"PERSON"}, "group": {"ORG", "NORP", "GPE"}, "it": {"ORG", "GPE"}}
+        ents = [
+            e for e in self.ents if e.label_ in wanted[kind] and not self.in_quote(e.start_char)
         ]
-        if skip:
-            before = [e for e in before if self.canonical(e) not in skip]
-        if word in _PERSON_PRONOUNS:
-            sex = "male" if word in ("he", "him", "his") else "female"
-            before = [e for e in before if self.gender(self.canonical(e)) in (sex, None)]
-        subjects = [e for e in before if e.root.dep_ in ("nsubj", "nsubjpass")]
-        pool = subjects or before
-        return pool[-1] if pool else None
+        if sex is not None:
+            ents = [e for e in ents if self.gender(self.canonical(e)) in (sex, None)]
+        subjects = [e for e in ents if e.root.dep_ in _SUBJECT_DEPS]
+        return _Candidates(_Mentions(subjects, self.canonical), _Mentions(ents, self.canonical))
 
     def in_quote(self, offset: int) -> bool:
         """Whether ``offset`` lies inside a quotation."""
-        return any(s < offset < e for s, e in self.quoted)
+        return self.quotes.around(offset) is not None
 
     def speakers(self, subject: Token) -> Speaker:
         """Describe the speaker whose subject (head token) is ``subject``."""
@@ -185,7 +231,7 @@ class Resolver:
             return self._pronoun(subject)
         heads = [subject, *subject.conjuncts]
         mention = self._mention(subject, heads)
-        ents = [e for e in self.ents if mention[0] <= e.start_char and e.end_char <= mention[1]]
+        ents = self.ents_within(*mention)
         persons = [e for e in ents if e.label_ == "PERSON"]
         if persons:
             names = [self.canonical(e) for e in persons]
@@ -241,6 +287,38 @@ class Resolver:
                 kind = "group"
             return Speaker(None, None, kind, span)
         return self.entity_speaker(ent, span)
+
+
+class _Mentions:
+    """Mentions in text order, for finding the last one before a token whose name is not to
+    be skipped without walking back over every earlier one."""
+
+    def __init__(self, ents: list[Span], name: Callable[[Span], str]) -> None:
+        self.ents = ents
+        self._ends = [e.end for e in ents]  # sorted: entities never overlap
+        self._name = name
+        self._names: list[str] = []
+        self._run: list[int] = []  # where the run of mentions of the same name begins
+
+    def last_before(self, i: int, skip: Collection[str]) -> Span | None:
+        """The last mention ending at or before token ``i`` whose name is not in ``skip``."""
+        k = bisect_right(self._ends, i) - 1
+        if skip and not self._names and self.ents:  # names are only needed to skip some
+            self._names = [self._name(e) for e in self.ents]
+            for n, name in enumerate(self._names):
+                same = n > 0 and self._names[n - 1] == name
+                self._run.append(self._run[n - 1] if same else n)
+        while skip and k >= 0 and self._names[k] in skip:
+            k = self._run[k] - 1  # past the whole run of that name at once
+        return self.ents[k] if k >= 0 else None
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """What a kind of pronoun can refer to: the subjects among them, and all."""
+
+    subjects: _Mentions
+    all: _Mentions
 
 
 def mention_tokens(subject: Token) -> list[int]:

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from claimx.quotes import find_quotes
+from claimx.quotes import QuoteIndex, find_quotes
 
 
 def quoted(text: str) -> list[str]:
@@ -45,3 +45,23 @@ def test_random_marks_never_crash_and_spans_stay_inside() -> None:
         quotes = find_quotes(text)
         assert all(0 <= q.start < q.end <= len(text) for q in quotes)
         assert [q.start for q in quotes] == sorted(q.start for q in quotes)
+
+
+def test_index_answers_as_a_scan_of_every_quote_would() -> None:
+    rng = random.Random(11)
+    alphabet = ['"', "“", "”", "‘", "’", "'", "«", "»", "a", " ", "\n", "."]
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        quotes = find_quotes(text)
+        index = QuoteIndex(quotes)  # raises if two quotes overlap
+        for offset in range(len(text) + 1):
+            inside = [q for q in quotes if q.start < offset < q.end]
+            assert index.around(offset) == (inside[0] if inside else None)
+            for end in range(offset, min(len(text), offset + 8) + 1):
+                shared = [q for q in quotes if q.start < end and offset < q.end]
+                assert index.overlapping(offset, end) == shared
+
+
+def test_stray_apostrophes_are_not_searched_again_for_each() -> None:
+    text = " 'x" * 20000 + ' "quoted words" '
+    assert quoted(text) == ['"quoted words"']
