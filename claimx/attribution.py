@@ -10,15 +10,18 @@ quotes. Quotes that no cue claims go to the speaker of the neighbouring sentence
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from spacy.tokens import Doc, Span, Token
 
 from . import stance
 from .cues import CueLexicon, CueMatch, source_nouns
 from .lexicons import role_types
-from .quotes import Quote, find_quotes
+from .quotes import Quote, QuoteIndex, find_quotes
 from .speakers import Resolver, Speaker
 from .stance_model import StanceModel, marked_doc
 from .types import Claim, Kind
@@ -73,6 +76,7 @@ _ACT_NOUNS = frozenset(
 _WORD = re.compile(r"\w+")
 #: A blank line, with Windows line endings too: "\r\n\r\n" holds no "\n\n".
 _BLANK_LINE = re.compile(r"\n\r?\n")
+_NON_SPACE = re.compile(r"\S")
 _MIN_QUOTE_WORDS = 4
 _GENERIC_SUBJECTS = {"one", "you"}
 _CLOSING_MARKS = set("\"”’'»“")
@@ -104,6 +108,8 @@ class Article:
     sents: list[Span]
     sent_of: dict[int, int]  # token index -> sentence number
     resolver: Resolver
+    index: QuoteIndex
+    _roots: dict[int, Token] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc: Doc) -> Article:
@@ -111,7 +117,15 @@ class Article:
         sents = list(doc.sents)
         sent_of = {t.i: n for n, s in enumerate(sents) for t in s}
         quotes = find_quotes(text)
-        return cls(doc, text, quotes, sents, sent_of, Resolver(doc, quotes))
+        resolver = Resolver(doc, quotes)
+        return cls(doc, text, quotes, sents, sent_of, resolver, resolver.quotes)
+
+    def root(self, tok: Token) -> Token:
+        """The root of ``tok``'s sentence (``tok.sent.root``, which walks the sentence)."""
+        n = self.sent_of[tok.i]
+        if n not in self._roots:
+            self._roots[n] = self.sents[n].root
+        return self._roots[n]
 
 
 def find_claims(
@@ -123,20 +137,22 @@ def find_claims(
     without, from rules alone.
     """
     art = Article.of(doc)
-    quotes, resolver, sent_of = art.quotes, art.resolver, art.sent_of
+    resolver, sent_of = art.resolver, art.sent_of
     matches = [
-        m for t in doc if (m := lexicon.match(t)) is not None and _inside(t.idx, quotes) is None
+        m for t in doc if (m := lexicon.match(t)) is not None and art.index.around(t.idx) is None
     ]
     by_verb = {m.verb.i: m for m in matches}
     # "said in a statement": the verb is the cue, the statement only its channel
     matches = [m for m in matches if m.source is None or m.verb.head.i not in by_verb]
     frames: dict[int, Frame] = {}
+    covered: set[int] = set()  # the tokens of every frame's content so far
     # ancestors first, so that participles can inherit their head cue's speaker
     for m in sorted(matches, key=lambda m: sum(1 for _ in m.verb.ancestors)):
-        frame = _frame(m, by_verb, frames, resolver)
+        frame = _frame(m, by_verb, frames, covered, resolver)
         if frame is not None:
             frame.sent = sent_of[m.verb.i]
             frames[m.verb.i] = frame
+            covered |= frame.tokens
     _merge_pronoun_participles(frames, doc)
     _drop_reported_attitudes(frames)
     _carve_nested(frames)
@@ -158,9 +174,13 @@ def find_claims(
 
 
 def _frame(
-    m: CueMatch, by_verb: dict[int, CueMatch], frames: dict[int, Frame], resolver: Resolver
+    m: CueMatch,
+    by_verb: dict[int, CueMatch],
+    frames: dict[int, Frame],
+    covered: set[int],
+    resolver: Resolver,
 ) -> Frame | None:
-    subject, parent = _subject(m, by_verb, frames)
+    subject, parent = _subject(m, by_verb, frames, covered)
     cue_span = _cue_tokens(m)
     tokens = _content_tokens(m, resolver.doc) - {t.i for t in cue_span}
     if parent is not None:
@@ -196,7 +216,7 @@ def _agentless_passive(verb: Token) -> bool:
 
 
 def _subject(
-    m: CueMatch, by_verb: dict[int, CueMatch], frames: dict[int, Frame]
+    m: CueMatch, by_verb: dict[int, CueMatch], frames: dict[int, Frame], covered: set[int]
 ) -> tuple[Token | None, int | None]:
     """The speaker's head token, or the verb index of the cue whose speaker it inherits."""
     verb = m.verb
@@ -217,7 +237,7 @@ def _subject(
                 return (objs[0], None) if objs else (None, None)
         return None, None
     if verb.dep_ in _EMBEDDED_DEPS:
-        return _controller(verb, frames), None
+        return _controller(verb, frames, covered), None
     if verb.dep_ not in _INHERITING_DEPS:
         return None, None
     for node in verb.ancestors:  # the cue this participle hangs on ...
@@ -230,13 +250,14 @@ def _subject(
     return None, None
 
 
-def _controller(verb: Token, frames: dict[int, Frame]) -> Token | None:
+def _controller(verb: Token, frames: dict[int, Frame], covered: set[int]) -> Token | None:
     """Who "refrained from endorsing" or "was reluctant to endorse": the subject of the
-    governing clause, when that is a speaker and the clause is not another claim's content."""
+    governing clause, when that is a speaker and the clause is not another claim's content
+    (``covered``: the tokens of every frame's content)."""
     node = verb
     while node.dep_ in _EMBEDDED_DEPS or node.dep_ in ("prep", "acomp"):
         node = node.head
-        if node.i in frames or any(node.i in f.tokens for f in frames.values()):
+        if node.i in frames or node.i in covered:
             return None
     for child in node.children:
         if child.dep_ == "nsubj" and _speaker_like(child):
@@ -327,19 +348,21 @@ def _merge_pronoun_participles(frames: dict[int, Frame], doc: Doc) -> None:
 def _drop_reported_attitudes(frames: dict[int, Frame]) -> None:
     """ "X said he would support Y": the support is what X said, not a claim of its own.
     Reported speech inside reported speech stays ("X said Y told her …")."""
+    holding = Counter(i for frame in frames.values() for i in frame.tokens)  # frames per token
     for i, frame in list(frames.items()):
         attitude = frame.cue is not None and frame.cue.entry.cls != "speech"
-        reported = any(i in other.tokens for j, other in frames.items() if j != i)
+        reported = holding[i] > (1 if i in frame.tokens else 0)  # in another frame's content
         if attitude and reported and not frame.inherited:
             del frames[i]
+            holding.subtract(frame.tokens)
 
 
 def _carve_nested(frames: dict[int, Frame]) -> None:
     """A participial cue inside another claim's content is its own claim: cut it out."""
-    for frame in frames.values():
-        for i, other in frames.items():
-            if other is frame or not other.inherited or i not in frame.tokens:
-                continue
+    inherited = {i for i, frame in frames.items() if frame.inherited}
+    for key, frame in frames.items():
+        for i in frame.tokens & (inherited - {key}):
+            other = frames[i]
             assert other.cue is not None
             frame.tokens -= {t.i for t in other.cue.verb.subtree}
 
@@ -397,22 +420,14 @@ def _is_quote_mark(tok: Token) -> bool:
 # ---------------------------------------------------------------------------- quotes
 
 
-def _inside(offset: int, quotes: list[Quote]) -> Quote | None:
-    for q in quotes:
-        if q.start < offset < q.end:
-            return q
-    return None
-
-
 def _attach_quotes(frames: dict[int, Frame], art: Article) -> None:
     """Widen content to whole quotes; give quote-less cues the quote they introduce."""
-    quotes, text = art.quotes, art.text
-    used: set[int] = set()
+    index, text = art.index, art.text
+    free = _FreeQuotes(index.quotes)  # the quotes no claim has yet
     for frame in frames.values():
-        frame.spans = _widen(frame.spans, quotes)
-        used |= {id(q) for q in quotes if _overlaps_any(q, frame.spans)}
+        frame.spans = _widen(frame.spans, index)
+        free.take(_overlapping(index, frame.spans))
     for frame in sorted(frames.values(), key=lambda f: f.anchor):
-        free = [q for q in quotes if id(q) not in used]
         if frame.cue is None:
             continue
         sent = art.sents[frame.sent]
@@ -420,29 +435,63 @@ def _attach_quotes(frames: dict[int, Frame], art: Article) -> None:
         if not frame.spans:
             q = _introduced_quote(free, verb, sent, text)
             if q is not None:
-                frame.spans = _group_spans(q, quotes)
-        elif any(_overlaps_any(q, frame.spans) for q in quotes):
+                frame.spans = _group_spans(q, index)
+        elif _overlapping(index, frame.spans):
             # "…," she said, "…": the second half of a split quote
-            after = [
-                q
-                for q in free
-                if verb.idx < q.start < sent.end_char + 1 and q.start > max(frame.spans)[0]
-            ]
+            after = free.first_after(max(verb.idx, max(frame.spans)[0]))
             before_cue = min(frame.spans)[1] <= verb.idx
-            if after and before_cue and _only_attribution_between(text, frame, after[0]):
-                frame.spans = sorted(frame.spans + _group_spans(after[0], quotes))
-        used |= {id(q) for q in quotes if _overlaps_any(q, frame.spans)}
+            if (
+                after is not None
+                and after.start < sent.end_char + 1
+                and before_cue
+                and _only_attribution_between(text, frame, after)
+            ):
+                frame.spans = sorted(frame.spans + _group_spans(after, index))
+        free.take(_overlapping(index, frame.spans))
 
 
-def _widen(spans: list[tuple[int, int]], quotes: list[Quote]) -> list[tuple[int, int]]:
+class _FreeQuotes:
+    """The quotes not yet claimed, in order, each found by bisection."""
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        self.quotes = list(quotes)
+        self._starts = [q.start for q in quotes]
+        self._ends = [q.end for q in quotes]  # sorted too: quotes never overlap
+
+    def take(self, quotes: Iterable[Quote]) -> None:
+        for q in quotes:
+            k = bisect_left(self._starts, q.start)
+            if k < len(self.quotes) and self.quotes[k] == q:
+                del self.quotes[k], self._starts[k], self._ends[k]
+
+    def last_ending_by(self, offset: int) -> Quote | None:
+        """The last quote ending at or before ``offset``."""
+        k = bisect_right(self._ends, offset)
+        return self.quotes[k - 1] if k else None
+
+    def ending_within(self, start: int, end: int) -> list[Quote]:
+        """The quotes ending in ``[start, end]``, in order."""
+        return self.quotes[bisect_left(self._ends, start) : bisect_right(self._ends, end)]
+
+    def first_after(self, offset: int, *, at: bool = False) -> Quote | None:
+        """The first quote starting after ``offset`` (or at it, with ``at``)."""
+        k = (bisect_left if at else bisect_right)(self._starts, offset)
+        return self.quotes[k] if k < len(self.quotes) else None
+
+
+def _widen(spans: list[tuple[int, int]], index: QuoteIndex) -> list[tuple[int, int]]:
     out = []
     for s, e in spans:
-        for q in quotes:
-            if q.start < e and s < q.end:
-                s, e = min(s, q.start), max(e, q.end)
+        for q in index.overlapping(s, e):
+            s, e = min(s, q.start), max(e, q.end)
         out.append((s, e))
-    groups = {q.group for q in quotes if _overlaps_any(q, out)}
-    extra = [(q.start, q.end) for q in quotes if q.group in groups and not _overlaps_any(q, out)]
+    groups = {q.group for q in _overlapping(index, out)}
+    extra = [
+        (q.start, q.end)
+        for group in groups
+        for q in index.group(group)
+        if not _overlaps_any(q, out)
+    ]
     return _merge(sorted(out + extra))
 
 
@@ -460,33 +509,44 @@ def _overlaps_any(q: Quote, spans: list[tuple[int, int]]) -> bool:
     return any(q.start < e and s < q.end for s, e in spans)
 
 
-def _group_spans(q: Quote, quotes: list[Quote]) -> list[tuple[int, int]]:
-    return [(p.start, p.end) for p in quotes if p.group == q.group]
+def _overlapping(index: QuoteIndex, spans: list[tuple[int, int]]) -> list[Quote]:
+    """The quotes sharing a character with any of ``spans`` (once each, in no set order)."""
+    return list({q: None for s, e in spans for q in index.overlapping(s, e)})
 
 
-def _introduced_quote(free: list[Quote], verb: Token, sent: Span, text: str) -> Quote | None:
+def _group_spans(q: Quote, index: QuoteIndex) -> list[tuple[int, int]]:
+    return [(p.start, p.end) for p in index.group(q.group)]
+
+
+def _introduced_quote(free: _FreeQuotes, verb: Token, sent: Span, text: str) -> Quote | None:
     """The quote a bare cue attributes: right before it ("…," she said) or after it."""
     if len(_WORD.findall(sent.text)) <= 5:  # a paragraph of its own: "Trump said."
-        ending = [q for q in free if q.end <= sent.start_char]
-        if ending and not text[ending[-1].end : sent.start_char].strip():
-            return ending[-1]
-    before = [q for q in free if q.end <= verb.idx and q.end > sent.start_char - 1]
-    for q in reversed(before):
-        gap = text[q.end : verb.idx]
+        ending = free.last_ending_by(sent.start_char)
+        if ending and not _NON_SPACE.search(text, ending.end, sent.start_char):
+            return ending
+    for q in reversed(free.ending_within(sent.start_char, verb.idx)):
+        if not _few_words(text, q.end, verb.idx, 4) or "\n" in text[q.end : verb.idx]:
+            break  # an earlier quote's gap holds this one's
         lead = text[sent.start_char : q.start] if q.start > sent.start_char else ""
-        if len(_WORD.findall(gap)) <= 4 and "\n" not in gap and len(_WORD.findall(lead)) <= 2:
+        if len(_WORD.findall(lead)) <= 2:
             return q
-    after = [q for q in free if q.start >= verb.idx]
-    for q in after[:1]:
-        gap = text[verb.idx + len(verb) : q.start]
-        if len(_WORD.findall(gap)) <= 4 and not _BLANK_LINE.search(gap):
-            return q
+    following = free.first_after(verb.idx, at=True)
+    if following is not None:
+        gap = (verb.idx + len(verb), following.start)
+        if _few_words(text, *gap, 4) and not _BLANK_LINE.search(text, *gap):
+            return following
     return None
 
 
+def _few_words(text: str, start: int, end: int, most: int) -> bool:
+    """Whether ``text[start:end]`` has at most ``most`` words; only the first ``most + 1``
+    are looked for, however long the stretch."""
+    return next(islice(_WORD.finditer(text, start, end), most, None), None) is None
+
+
 def _only_attribution_between(text: str, frame: Frame, q: Quote) -> bool:
-    gap = text[min(frame.spans)[1] : q.start]
-    return len(_WORD.findall(gap)) <= 6 and "\n" not in gap
+    start = min(frame.spans)[1]
+    return _few_words(text, start, q.start, 6) and text.find("\n", start, q.start) < 0
 
 
 # ---------------------------------------------------------------------------- claims
@@ -502,7 +562,7 @@ def _claim(frame: Frame, art: Article) -> Claim:
     target, target_span = _target(frame, doc, resolver, content, speaker)
     prior, negated = _prior(frame)
     polarity = sum(
-        stance.word_polarity(t, t.sent.root if frame.cue is None else _content_root(t, frame))
+        stance.word_polarity(t, art.root(t) if frame.cue is None else _content_root(t, frame))
         for t in content
     )
     label, score = stance.rule_stance(prior, negated, max(-1.0, min(1.0, polarity)))
@@ -515,7 +575,7 @@ def _claim(frame: Frame, art: Article) -> Claim:
         cue_span=cue_span,
         quote=JOINER.join(text[s:e] for s, e in frame.spans),
         quote_spans=tuple(frame.spans),
-        kind=_kind(text, frame.spans, art.quotes),
+        kind=_kind(text, frame.spans, art.index),
         target=target,
         target_span=target_span,
         stance=label,
@@ -583,9 +643,9 @@ def _cue(m: CueMatch | None, doc: Doc) -> tuple[str | None, tuple[int, int] | No
     return span.text, (span.start_char, span.end_char)
 
 
-def _kind(text: str, spans: list[tuple[int, int]], quotes: list[Quote]) -> Kind:
+def _kind(text: str, spans: list[tuple[int, int]], index: QuoteIndex) -> Kind:
     words = [(m.start() + s, m.end() + s) for s, e in spans for m in _WORD.finditer(text[s:e])]
-    quoted = sum(1 for ws, we in words if any(q.start < ws and we < q.end for q in quotes))
+    quoted = sum(1 for ws, we in words if (q := index.around(ws)) is not None and we < q.end)
     if words and quoted == len(words):
         return "direct"
     return "partial" if quoted else "indirect"
@@ -606,9 +666,10 @@ def _target(
             return _pronoun_target(objects[0], doc, resolver, speaker)
         return _noun_phrase(objects[0], doc, resolver)
     content_ids = {t.i for t in content}
+    first, last = (min(content_ids), max(content_ids)) if content_ids else (0, -1)
     ents = [
         e
-        for e in resolver.ents
+        for e in resolver.ents_starting(first, last + 1)
         if e.label_ in _TARGET_LABELS
         and e.start in content_ids
         and e.root.pos_ in ("PROPN", "NOUN")  # not "Russian" in "the Russian president"
@@ -656,7 +717,11 @@ def _pronoun_target(
         return None, None
     group = [ent]
     if pron.lower_ in ("they", "them", "their"):  # "Germany and France … condemned them"
-        group += [e for e in resolver.ents if e.root in ent.root.conjuncts]
+        rooted = [resolver.ent_at(c.i) for c in ent.root.conjuncts]
+        group += sorted(
+            (e for c, e in zip(ent.root.conjuncts, rooted, strict=True) if e and e.root == c),
+            key=lambda e: e.start,
+        )
     return "; ".join(dict.fromkeys(_name_of(e, resolver) for e in group)), mention
 
 
@@ -752,9 +817,9 @@ def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[
         objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
         if objs:
             return _noun_phrase(objs[0], doc, resolver)
-    for ent in resolver.ents:
-        if ent.start <= head.i < ent.end and ent.label_ in _TARGET_LABELS:
-            return _name_of(ent, resolver), (ent.start_char, ent.end_char)
+    ent = resolver.ent_at(head.i)
+    if ent is not None and ent.label_ in _TARGET_LABELS:
+        return _name_of(ent, resolver), (ent.start_char, ent.end_char)
     other = _relation_object(head)  # "talks [with Iran]": the relation is the target
     span = doc[_phrase_start(head) : (other.right_edge if other else head).i + 1]
     # the target names the phrase without the marks of a quote it cuts through ("regular"
@@ -771,18 +836,23 @@ def _orphan_quote_frames(frames: list[Frame], art: Article) -> list[Frame]:
     """Quotes no cue claims: a continuation of the previous quote in the paragraph joins
     its claim; any other goes to the speaker of the neighbouring sentence."""
     text = art.text
-    claimed = [s for f in frames for s in f.spans]
+    claimed = _Spans([s for f in frames for s in f.spans])
     groups: dict[int, list[Quote]] = {}
     for q in art.quotes:
         groups.setdefault(q.group, []).append(q)
+    named: dict[int, list[tuple[int, Frame]]] = {}  # sentence -> the claims there with a speaker
+    for k, f in enumerate(frames):
+        if f.spans and f.speaker is not None and f.speaker.name:
+            named.setdefault(f.sent, []).append((k, f))
+    ends = _LastSpans(frames)
     out: list[Frame] = []
     for pieces in groups.values():
-        if any(_overlaps_any(q, claimed) for q in pieces):
+        if any(claimed.overlap(q.start, q.end) for q in pieces):
             continue
         spans = [(q.start, q.end) for q in pieces]
-        previous = _continued_quote(frames + out, pieces[0], text)
+        previous = _continued_quote(ends, pieces[0], text)
         if previous is not None:  # "…," she said. "…"
-            previous.spans += spans
+            ends.extend(previous, spans)
             continue
         if sum(len(_WORD.findall(text[q.start : q.end])) for q in pieces) < _MIN_QUOTE_WORDS:
             continue
@@ -790,23 +860,71 @@ def _orphan_quote_frames(frames: list[Frame], art: Article) -> list[Frame]:
         if first is None:
             continue
         n = art.sent_of[first.start]
-        neighbour = _neighbour(frames, n)
+        neighbour = _neighbour(named, n)
         if neighbour is None or not _is_mostly_quote(art.sents[n], pieces[0], text):
             continue
         tokens = {t.i for t in _tokens_in(art.doc, spans)}
         out.append(Frame(None, neighbour.subject, neighbour.speaker, tokens, spans, sent=n))
+        ends.add(out[-1])
     return out
 
 
-def _continued_quote(frames: list[Frame], q: Quote, text: str) -> Frame | None:
+class _Spans:
+    """Fixed spans, asked whether any overlaps a stretch, without a scan of them all."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self._starts = [s for s, _ in spans]
+        self._reach: list[int] = []  # the furthest end of the spans up to each
+        for _, e in spans:
+            self._reach.append(max(e, self._reach[-1]) if self._reach else e)
+
+    def overlap(self, start: int, end: int) -> bool:
+        """Whether a span shares a character with ``[start, end)``, as _overlaps_any asks."""
+        k = bisect_left(self._starts, end)  # the spans starting before ``end``
+        return k > 0 and self._reach[k - 1] > start
+
+
+class _LastSpans:
+    """Claims by where their last span ends, for finding the claim a quote continues."""
+
+    def __init__(self, frames: list[Frame]) -> None:
+        self.frames = list(frames)
+        self._order = {id(f): k for k, f in enumerate(self.frames)}
+        self._keys = sorted((f.spans[-1][1], k) for k, f in enumerate(self.frames) if f.spans)
+
+    def add(self, frame: Frame) -> None:
+        self._order[id(frame)] = len(self.frames)
+        self.frames.append(frame)
+        insort(self._keys, (frame.spans[-1][1], self._order[id(frame)]))
+
+    def extend(self, frame: Frame, spans: list[tuple[int, int]]) -> None:
+        """Add ``spans`` to a claim's, moving it to where it now ends."""
+        key = (frame.spans[-1][1], self._order[id(frame)])
+        del self._keys[bisect_left(self._keys, key)]
+        frame.spans += spans
+        insort(self._keys, (frame.spans[-1][1], key[1]))
+
+    def last_by(self, offset: int) -> Frame | None:
+        """The claim ending last at or before ``offset``; of several, the first listed."""
+        k = bisect_right(self._keys, offset, key=lambda key: key[0])
+        if not k:
+            return None
+        first = bisect_left(self._keys, self._keys[k - 1][0], key=lambda key: key[0])
+        return self.frames[self._keys[first][1]]
+
+
+def _continued_quote(ends: _LastSpans, q: Quote, text: str) -> Frame | None:
     """The claim whose quote ends just before ``q`` in the same paragraph, if any."""
-    before = [f for f in frames if f.spans and f.spans[-1][1] <= q.start]
-    if not before:
+    frame = ends.last_by(q.start)
+    if frame is None:
         return None
-    frame = max(before, key=lambda f: f.spans[-1][1])
     end = frame.spans[-1][1]
-    gap = text[end : q.start]
-    if "\n" in gap or len(_WORD.findall(gap)) > 25 or text[end - 1] not in _CLOSING_MARKS:
+    if (
+        text.find("\n", end, q.start) >= 0
+        or not _few_words(text, end, q.start, 25)
+        or text[end - 1] not in _CLOSING_MARKS
+    ):
         return None
     return frame if frame.speaker is not None and frame.speaker.name else None
 
@@ -817,12 +935,13 @@ def _is_mostly_quote(sent: Span, q: Quote, text: str) -> bool:
     return bool(words) and len(inside) >= 0.6 * len(words)
 
 
-def _neighbour(frames: list[Frame], n: int) -> Frame | None:
-    named = [f for f in frames if f.spans and f.speaker is not None and f.speaker.name]
-    before = [f for f in named if n - 2 <= f.sent < n]
+def _neighbour(named: dict[int, list[tuple[int, Frame]]], n: int) -> Frame | None:
+    """The claim with a named speaker nearest before sentence ``n`` (in it or the two before),
+    else the first in the sentence after."""
+    before = sorted(named.get(n - 2, []) + named.get(n - 1, []), key=lambda kf: kf[0])
     if before:
-        return max(before, key=lambda f: f.anchor)
-    after = [f for f in named if f.sent == n + 1]
+        return max((f for _, f in before), key=lambda f: f.anchor)
+    after = [f for _, f in named.get(n + 1, [])]
     return min(after, key=lambda f: f.anchor) if after else None
 
 
@@ -832,29 +951,25 @@ _COLON_SPEAKERS = {"PERSON", "ORG", "NORP", "GPE"}
 
 def _colon_frames(art: Article, found: list[Frame]) -> list[Frame]:
     """A line "Name: words" attributes the words to the name (headlines, transcripts)."""
-    claimed = [s for f in found for s in f.spans]
+    claimed = _Spans([s for f in found for s in f.spans])
     frames = []
     for m in _COLON_LINE.finditer(art.text):
         head = art.doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
         content = (m.start(2), m.end(2))
-        if (
-            head is None
-            or len(head) > 8
-            or any(s < content[1] and content[0] < e for s, e in claimed)
-        ):
+        if head is None or len(head) > 8 or claimed.overlap(*content):
             continue
         ents = [
             e
-            for e in art.resolver.ents
-            if head.start <= e.start and e.end == head.end and e.label_ in _COLON_SPEAKERS
+            for e in art.resolver.ents_starting(head.start, head.end)
+            if e.end == head.end and e.label_ in _COLON_SPEAKERS
         ]
-        if not ents or _inside(m.end(1), art.quotes) is not None:
+        if not ents or art.index.around(m.end(1)) is not None:
             continue
         speaker = art.resolver.entity_speaker(ents[0], (head.start_char, head.end_char))
         frame = Frame(None, ents[0].root, speaker, set(), [content], anchor=m.end(1))
         frame.mark = (m.end(1), m.end(1) + 1)
         frame.sent = art.sent_of[ents[0].start]
-        frame.spans = _widen(frame.spans, art.quotes)
+        frame.spans = _widen(frame.spans, art.index)
         frames.append(frame)
     return frames
 
