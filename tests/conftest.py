@@ -116,3 +116,22 @@ def _offsets_checked_everywhere() -> Any:
     ClaimExtractor.__call__ = checked  # type: ignore[method-assign]
     yield
     ClaimExtractor.__call__ = original  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def deny_folder(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Make folders of a name unreadable to os.walk; tests may run as root, who can read a
+    chmod 000 folder, so the refusal is faked."""
+    import os
+
+    scandir = os.scandir
+
+    def deny(name: str) -> None:
+        def denied(path: Any) -> Any:
+            if os.path.basename(path) == name:
+                raise PermissionError(13, "Permission denied", str(path))
+            return scandir(path)
+
+        monkeypatch.setattr(os, "scandir", denied)
+
+    return deny

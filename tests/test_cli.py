@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -547,17 +548,10 @@ def test_an_unreadable_subfolder_is_an_error(
     parse: Parse,
     tmp_path: Path,
     fake_library: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
+    deny_folder: Callable[[str], None],
 ) -> None:
     articles(tmp_path, {"a.txt": SMITH, "locked/b.txt": LEE})
-    scandir = os.scandir
-
-    def denied(path: Any) -> Any:
-        if str(path).endswith("locked"):  # tests may run as root, who reads a chmod 000 folder
-            raise PermissionError(13, "Permission denied", str(path))
-        return scandir(path)
-
-    monkeypatch.setattr(os, "scandir", denied)
+    deny_folder("locked")
     result = run("extract", "-f", "jsonl", tmp_path)
     assert result.exit_code == 1
     assert len(parse("jsonl", result.stdout)) == 1
@@ -605,14 +599,8 @@ def test_ctrl_c_keeps_json_valid(
 def test_real_broken_pipe_exits_141_quietly(tmp_path: Path) -> None:
     for i in range(200):  # many: the reader is surely gone before the last one
         (tmp_path / f"{i:03d}.txt").write_text(SMITH)
-    claimx = f"{sys.executable} -m claimx extract -q -f jsonl {tmp_path}"
-    done = subprocess.run(
-        ["bash", "-c", f"{claimx} | head -1 >/dev/null; echo ${{PIPESTATUS[0]}}"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert (done.stdout, done.stderr) == ("141\n", "")
+    first, status, stderr = piped_to_head("-f", "jsonl", tmp_path)
+    assert (json.loads(first)["speaker"], status, stderr) == ("Jane Smith", "141", "")
 
 
 # The real model, end to end
@@ -712,7 +700,14 @@ def test_real_jobs_end_when_a_pipe_reader_stops(tmp_path: Path) -> None:
     # `claimx extract DIR -j 2 | head -1` through a real shell pipe
     for i in range(48):
         (tmp_path / f"{i:03d}.txt").write_bytes(SEED.read_bytes())
-    claimx = f"{sys.executable} -m claimx extract -q -j 2 -f jsonl {tmp_path}"
+    first, status, stderr = piped_to_head("-j", "2", "-f", "jsonl", tmp_path)
+    assert json.loads(first)["source"] == f"{tmp_path}/000.txt"
+    assert (status, stderr) == ("141", "")
+
+
+def piped_to_head(*args: str | Path) -> tuple[str, str, str]:
+    """``claimx extract -q ARGS | head -1`` in a real shell: the line, the exit code, stderr."""
+    claimx = shlex.join([sys.executable, "-m", "claimx", "extract", "-q", *map(str, args)])
     done = subprocess.run(
         ["bash", "-c", f"{claimx} | head -1; echo ${{PIPESTATUS[0]}}"],
         capture_output=True,
@@ -720,8 +715,7 @@ def test_real_jobs_end_when_a_pipe_reader_stops(tmp_path: Path) -> None:
         timeout=60,
     )
     first, status = done.stdout.splitlines()
-    assert json.loads(first)["source"] == f"{tmp_path}/000.txt"
-    assert (status, done.stderr) == ("141", "")
+    return first, status, done.stderr
 
 
 def test_real_info(run: Run) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path, PurePath
-from typing import Any
 
 import pytest
 
@@ -228,18 +228,11 @@ def test_walk_skips_what_is_not_a_regular_file(tmp_path: Path) -> None:
 
 
 def test_walk_reports_an_unreadable_subfolder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, deny_folder: Callable[[str], None]
 ) -> None:
     write(tmp_path / "a.txt")
     write(tmp_path / "locked" / "b.txt")
-    scandir = os.scandir
-
-    def denied(path: Any) -> Any:
-        if str(path).endswith("locked"):  # tests may run as root, who reads a chmod 000 folder
-            raise PermissionError(13, "Permission denied", str(path))
-        return scandir(path)
-
-    monkeypatch.setattr(os, "scandir", denied)
+    deny_folder("locked")
     problems: list[tuple[InputError, bool]] = []
     found = walk(str(tmp_path), on_problem=lambda exc, skipped: problems.append((exc, skipped)))
     assert [str(item.relpath) for item in found] == ["a.txt"]
