@@ -208,7 +208,8 @@ class Resolver:
         if key not in self._candidates:
             self._candidates[key] = self._find_candidates(*key)
         found = self._candidates[key]
-        return found.subjects.last_before(pronoun.i, skip) or found.all.last_before(pronoun.i, skip)
+        ent = found.subjects.last_before(pronoun.i, skip)
+        return ent if ent is not None else found.all.last_before(pronoun.i, skip)
 
     def _find_candidates(self, kind: str, sex: str | None) -> _Candidates:
         """The mentions outside quotes a pronoun of ``kind`` (and ``sex``) can refer to."""

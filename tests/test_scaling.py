@@ -1,0 +1,76 @@
+"""The indexes that keep a long article's cost linear answer as the scans they replaced."""
+
+from __future__ import annotations
+
+import random
+
+import claimx
+from claimx.attribution import Frame, _LastSpans, _Spans
+from claimx.quotes import find_quotes
+from claimx.speakers import Resolver
+
+
+def test_span_overlap_as_a_scan() -> None:
+    rng = random.Random(3)
+    for _ in range(300):
+        spans = [(s, s + rng.randint(0, 9)) for s in (rng.randint(0, 60) for _ in range(6))]
+        index = _Spans(spans)
+        for start in range(70):
+            end = start + rng.randint(0, 5)
+            assert index.overlap(start, end) == any(s < end and start < e for s, e in spans)
+
+
+def test_last_claim_before_a_quote_as_a_scan() -> None:
+    rng = random.Random(5)
+    for _ in range(200):
+        frames = [
+            Frame(None, None, None, set(), [(s, s + rng.randint(1, 9))])
+            for s in (rng.randint(0, 60) for _ in range(rng.randint(0, 6)))
+        ]
+        index = _LastSpans(frames)
+        for _ in range(4):
+            offset = rng.randint(0, 80)
+            before = [f for f in index.frames if f.spans[-1][1] <= offset]
+            expected = max(before, key=lambda f: f.spans[-1][1]) if before else None
+            assert index.last_by(offset) is expected
+            frame = rng.choice(index.frames) if index.frames else None
+            if frame is not None and rng.random() < 0.5:
+                end = frame.spans[-1][1]
+                index.extend(frame, [(end + 1, end + rng.randint(2, 9))])
+            else:
+                index.add(Frame(None, None, None, set(), [(offset, offset + rng.randint(1, 9))]))
+
+
+def test_antecedents_as_a_scan_of_every_earlier_mention() -> None:
+    text = (
+        "Maria Lopez met John Reed and the European Commission in Paris on Monday. "
+        '"He will not sign it," she said. He said the Commission was wrong. '
+        "Reed told Lopez that they would meet again. The Commission said it agreed. "
+        "Anna Reed said her brother was tired, and he said she was right. "
+        'Lopez said: "They will see." France and Germany said they would wait.'
+    )
+    nlp = claimx.load()
+    doc = nlp(text)
+    resolver = Resolver(doc, find_quotes(text))
+    wanted = {"he": {"PERSON"}, "she": {"PERSON"}, "they": {"ORG", "NORP", "GPE"}}
+    wanted |= {"her": {"PERSON"}, "it": {"ORG", "GPE"}}
+    pronouns = [t for t in doc if t.lower_ in wanted]
+    assert len(pronouns) >= 8
+    for pron in pronouns:
+        for skip in ((), {"John Reed"}, {"Maria Lopez", "Anna Reed"}):
+            before = [
+                e
+                for e in resolver.ents
+                if e.label_ in wanted[pron.lower_]
+                and e.end <= pron.i
+                and not any(q.start < e.start_char < q.end for q in find_quotes(text))
+                and resolver.canonical(e) not in skip
+            ]
+            if pron.lower_ in ("he", "she", "her"):
+                sex = "male" if pron.lower_ == "he" else "female"
+                before = [
+                    e for e in before if resolver.gender(resolver.canonical(e)) in (sex, None)
+                ]
+            subjects = [e for e in before if e.root.dep_ in ("nsubj", "nsubjpass")]
+            pool = subjects or before
+            assert resolver.antecedent(pron, skip) == (pool[-1] if pool else None)
