@@ -1,4 +1,8 @@
-"""Blocks: headline, headings and paragraphs are separated by line breaks."""
+"""Blocks: headline, headings and paragraphs are separated by line breaks.
+
+Line breaks may be CRLF: :func:`read_crlf_as_lf` makes the models see a CRLF copy of an
+article exactly as they see its LF copy, so both give the same claims.
+"""
 
 from __future__ import annotations
 
@@ -37,3 +41,23 @@ def mark_block_starts(doc: Doc) -> None:
     values = doc.to_array([SENT_START])
     values[starts] = 1
     doc.from_array([SENT_START], cast("Ints2d", values))  # uint64; spaCy's stub says float64
+
+
+def read_crlf_as_lf(doc: Doc) -> None:
+    """Give each whitespace token holding ``\\r\\n`` the features of its LF form.
+
+    The statistical components read a token through its lexeme's NORM, PREFIX, SUFFIX and
+    SHAPE; ``"\\r\\n"`` has its own, unseen in training, so the parse and the entities of a
+    CRLF file drifted from those of its LF copy (and claims were lost). A lexeme is
+    shared by the vocab, so each one is set once; this must run before the first model.
+    """
+    vocab = doc.vocab
+    for token in doc:
+        if token.is_space and "\r\n" in token.text:
+            lexeme = vocab[token.text]
+            like = vocab[token.text.replace("\r\n", "\n")]
+            if lexeme.shape != like.shape:
+                lexeme.norm_ = like.norm_
+                lexeme.prefix_ = like.prefix_
+                lexeme.suffix_ = like.suffix_
+                lexeme.shape_ = like.shape_

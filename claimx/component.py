@@ -1,8 +1,9 @@
-"""The spaCy components: ``claimx_blocks`` (before the parser) and ``claimx``.
+"""The spaCy components: ``claimx_blocks`` (first) and ``claimx`` (last).
 
 ``nlp.add_pipe("claimx")`` on any English pipeline with a parser and NER sets
 ``doc._.claims``. ``claimx_blocks`` keeps sentences from crossing the line break that
-ends a headline or heading; the ``claimx`` factory adds it before the parser itself.
+ends a headline or heading, and lets the models read CRLF as LF; the ``claimx`` factory
+adds it first in the pipeline itself.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ if not Doc.has_extension("claims"):
 
 @Language.component("claimx_blocks")
 def claimx_blocks(doc: Doc) -> Doc:
-    """Start a sentence after every line break, so blocks never merge."""
+    """Start a sentence after every line break, so blocks never merge; read CRLF as LF."""
+    blocks.read_crlf_as_lf(doc)
     blocks.mark_block_starts(doc)
     return doc
 
@@ -106,26 +108,21 @@ class ClaimExtractor:
 def make_claimx(nlp: Language, name: str, stance: str) -> ClaimExtractor:
     """Factory for the ``claimx`` component (also the ``spacy_factories`` entry point).
 
-    It also adds ``claimx_blocks`` before the parser if the pipeline lacks it, so that
+    It also adds ``claimx_blocks`` first in the pipeline if it lacks it, so that
     ``nlp.add_pipe("claimx")`` gives the same claims as :func:`claimx.load`: without it,
-    a headline runs into the dateline below it.
+    a headline runs into the dateline below it, and a CRLF file parses unlike its LF copy.
     """
     _add_blocks(nlp)
     return ClaimExtractor(nlp, name, stance)
 
 
 def _add_blocks(nlp: Language) -> None:
-    if "claimx_blocks" in nlp.component_names:
-        return
-    # before whichever sets sentence starts first (a saved pipeline may have a senter)
-    first = next((n for n in nlp.pipe_names if n in ("parser", "senter")), None)
-    if first is None:
+    # first: before the parser sets sentences, and before any model reads a CRLF token
+    if "claimx_blocks" not in nlp.component_names:
         nlp.add_pipe("claimx_blocks", first=True)
-    else:
-        nlp.add_pipe("claimx_blocks", before=first)
 
 
 def add_to(nlp: Language, stance: str = "rules") -> None:
-    """Add ``claimx`` at the end of ``nlp`` (it brings ``claimx_blocks`` before the parser)."""
+    """Add ``claimx`` at the end of ``nlp`` (it brings ``claimx_blocks``, first)."""
     if "claimx" not in nlp.pipe_names:
         nlp.add_pipe("claimx", config={"stance": stance})
