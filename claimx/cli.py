@@ -151,7 +151,11 @@ model_option = click.option(
 )
 
 
-@cli.command()
+@cli.command(
+    epilog=f"Exit codes: 0 all read; {EXIT_FAILED} some input failed (the rest ran); "
+    f"{EXIT_USAGE} usage error; {EXIT_NO_INPUT} no file matched; {EXIT_INTERRUPTED} Ctrl-C; "
+    f"{EXIT_BROKEN_PIPE} stdout closed (| head); {EXIT_TERMINATED} SIGTERM."
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @format_option(FORMATS, default="yaml")
 @click.option(

@@ -41,8 +41,10 @@ def default_path() -> Path:
     env = os.environ.get("CLAIMX_STANCE_MODEL")
     if env:
         return Path(env)
-    from . import stance_pipeline
-
+    try:
+        from . import stance_pipeline
+    except ImportError:  # Python run from the checkout's root imports claimx/ as it is there
+        return Path(__file__).resolve().parent.parent / "models" / "stance"
     return stance_pipeline.PATH
 
 
