@@ -32,7 +32,11 @@ if not Doc.has_extension("claims"):
     )
 
 
-@Language.component("claimx_blocks")
+@Language.component(
+    "claimx_blocks",
+    assigns=["token.is_sent_start"],
+    retokenizes=False,
+)
 def claimx_blocks(doc: Doc) -> Doc:
     """Start a sentence after every line break, so blocks never merge; read CRLF as LF."""
     blocks.read_crlf_as_lf(doc)
@@ -104,7 +108,13 @@ class ClaimExtractor:
         return self
 
 
-@Language.factory("claimx", default_config={"stance": "rules"})
+@Language.factory(
+    "claimx",
+    default_config={"stance": "rules"},
+    assigns=["doc._.claims", "doc._.claimx_records", "doc._.claimx_error"],
+    # token.pos too, but the attribute_ruler that sets it in en_core_web_sm does not declare it
+    requires=["token.dep", "token.lemma", "token.tag", "doc.ents", "doc.sents"],
+)
 def make_claimx(nlp: Language, name: str, stance: str) -> ClaimExtractor:
     """Factory for the ``claimx`` component (also the ``spacy_factories`` entry point).
 

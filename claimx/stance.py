@@ -10,7 +10,7 @@ engaging") and by shifters that reverse what they govern ("ending the offensive"
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -55,12 +55,6 @@ def word_polarity(token: Token, root: Token) -> float:
         if is_negated(node):
             sign = -sign
     return sign * value
-
-
-def content_polarity(tokens: Iterable[Token], root: Token) -> float:
-    """Summed, clipped polarity of the content's words."""
-    total = sum(word_polarity(t, root) for t in tokens)
-    return max(-1.0, min(1.0, total))
 
 
 def label(score: float) -> Stance:

@@ -201,3 +201,11 @@ def test_a_crlf_copy_gives_the_claims_of_its_lf_copy(text: str) -> None:
         expected.append((claim.speaker, claim.cue, spans, claim.target, claim.stance))
     got = [(c.speaker, c.cue, c.quote_spans, c.target, c.stance) for c in claimx.extract(crlf)]
     assert got == expected
+
+
+def test_the_components_declare_what_they_assign_and_need() -> None:
+    nlp = claimx.load()
+    assert all(not problems for problems in nlp.analyze_pipes(pretty=False)["problems"].values())
+    assert "doc._.claims" in nlp.get_pipe_meta("claimx").assigns
+    assert "doc.ents" in nlp.get_pipe_meta("claimx").requires
+    assert nlp.get_pipe_meta("claimx_blocks").assigns == ["token.is_sent_start"]
