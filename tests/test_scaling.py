@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 import claimx
-from claimx.attribution import Frame, _LastSpans, _Spans
+from claimx.attribution.article import Frame
+from claimx.attribution.fallback import _LastSpans, _Spans
 from claimx.quotes import find_quotes
 from claimx.speakers import Resolver
 

@@ -1,0 +1,172 @@
+"""What a cue attributes: the tokens of its clause, object or prepositional complement, the
+passes that settle which frame holds which of them, and their character spans."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Token
+
+from ..cues import CueMatch, source_nouns
+from .article import WORD, Frame
+
+_CONTENT_DEPS = {"ccomp", "xcomp", "oprd"}
+# cues whose direct object is the addressee, not the content ("told reporters that …")
+_ADDRESSEE_CUES = {"tell", "ask", "warn", "remind", "assure", "inform"}
+# prepositional complements that carry content: "described X as Y", "blamed X for Y"
+PREP_CONTENT = {("accuse", "of"), ("warn", "of"), ("warn", "about"), ("talk", "about")}
+PREP_CONTENT |= {("ask", "about"), ("speak", "about"), ("comment", "on"), ("testify", "about")}
+_CONTENT_PREPS = {
+    "speech": {"as"},
+    "attitude": {"as", "for", "by", "with"},
+    "belief": {"as"},
+    "evidence": {"with"},
+}
+_NOMINAL_PREPS = {"of", "for", "to", "on", "about", "against", "over", "with"}
+
+
+def content_tokens(m: CueMatch, doc: Doc) -> set[int]:
+    """Token indices of what the cue attributes, before quotes widen it."""
+    verb, entry = m.verb, m.entry
+    if entry.pos == "NOUN":  # "his claim that …", "her support for …"
+        return _nominal_content(verb)
+    if m.source is not None:  # "according to X, <content>"
+        return _clause_without(verb.head, verb)
+    parts: list[Token] = []
+    if m.particle is not None and m.particle.dep_ == "prep" and entry.particle != "as":
+        parts += [c for c in m.particle.children if c.dep_ in ("pobj", "pcomp")]
+    for child in verb.children:
+        if child.dep_ == "dobj":
+            if _object_is_content(entry.lemma, entry.cls, child):
+                parts.append(child)
+        elif (
+            child.dep_ in _CONTENT_DEPS
+            or (entry.lemma, child.lower_) in PREP_CONTENT
+            or (child.dep_ == "prep" and child.lower_ in _CONTENT_PREPS.get(entry.cls, ()))
+        ):
+            parts.append(child)
+    if not parts or any(c.dep_ == "xcomp" for c in parts):
+        # "The closure was announced by …", "X is expected to …": the passive subject is
+        # (part of) the content; expletive "it" is not
+        parts += [c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ != "it"]
+    if not parts:  # "said in a statement that …": the clause hangs on the statement
+        parts += [
+            clause
+            for prep in verb.children
+            if prep.dep_ == "prep"
+            for obj in prep.children
+            if obj.dep_ == "pobj" and obj.lemma_.lower() in source_nouns()
+            for clause in obj.children
+            if clause.dep_ in ("acl", "ccomp")
+        ]
+    if not parts and verb.dep_ == "parataxis" and verb.head.i != verb.i:
+        return _clause_without(verb.head, verb)  # "The plan, she said, will fail."
+    return {t.i for p in parts for t in p.subtree}
+
+
+def _nominal_content(noun: Token) -> set[int]:
+    """What a nominal cue is about: its clause ("that …", "to …") or its object ("for X")."""
+    parts = [c for c in noun.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > noun.i]
+    parts = [c for c in parts if c.dep_ != "relcl" or c.lower_ == "that"]
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ in _NOMINAL_PREPS:
+            parts += [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    return {t.i for p in parts for t in p.subtree}
+
+
+def _object_is_content(lemma: str, cls: str, obj: Token) -> bool:
+    """ "confirmed [the plan]" yes; "told [reporters]", "showed [no sign]", "said [so]" no."""
+    if cls == "belief" or obj.lower_ in ("so", "this"):
+        return False
+    return lemma not in _ADDRESSEE_CUES
+
+
+def _clause_without(head: Token, cue: Token) -> set[int]:
+    skip = {t.i for t in cue.subtree}
+    return {t.i for t in head.subtree if t.i not in skip}
+
+
+def merge_pronoun_participles(frames: dict[int, Frame], doc: Doc) -> None:
+    """ "criticized X, describing it as Y" is one claim: fold the participle into its head."""
+    for i, frame in list(frames.items()):
+        head = doc[i].head
+        if not frame.inherited or head.i not in frames or doc[i].tag_ != "VBG":
+            continue
+        objs = [c for c in doc[i].children if c.dep_ == "dobj"]
+        if objs and objs[0].lower_ in ("it", "them", "him", "her"):
+            parent = frames[head.i]
+            parent.tokens |= {t.i for t in doc[i].subtree}
+            del frames[i]
+
+
+def drop_reported_attitudes(frames: dict[int, Frame]) -> None:
+    """ "X said he would support Y": the support is what X said, not a claim of its own.
+    Reported speech inside reported speech stays ("X said Y told her …")."""
+    holding = Counter(i for frame in frames.values() for i in frame.tokens)  # frames per token
+    for i, frame in list(frames.items()):
+        attitude = frame.cue is not None and frame.cue.entry.cls != "speech"
+        reported = holding[i] > (1 if i in frame.tokens else 0)  # in another frame's content
+        if attitude and reported and not frame.inherited:
+            del frames[i]
+            holding.subtract(frame.tokens)
+
+
+def carve_nested(frames: dict[int, Frame]) -> None:
+    """A participial cue inside another claim's content is its own claim: cut it out."""
+    inherited = {i for i, frame in frames.items() if frame.inherited}
+    for key, frame in frames.items():
+        for i in frame.tokens & (inherited - {key}):
+            other = frames[i]
+            assert other.cue is not None
+            frame.tokens -= {t.i for t in other.cue.verb.subtree}
+
+
+def trim_trailing_participle(frame: Frame, doc: Doc) -> None:
+    """Drop a closing ", reflecting …" clause: the writer's gloss, not the speaker's words."""
+    if not frame.tokens:
+        return
+    last = max(frame.tokens)
+    for i in sorted(frame.tokens):
+        tok = doc[i]
+        if (
+            tok.tag_ == "VBG"
+            and tok.dep_ in ("advcl", "acl")
+            and tok.i > 0
+            and doc[tok.i - 1].text == ","
+            and max(t.i for t in tok.subtree) >= last - 1
+            and tok.i - 1 in frame.tokens
+        ):
+            frame.tokens -= {t.i for t in tok.subtree} | {tok.i - 1}
+            return
+
+
+def to_spans(tokens: Iterable[int], doc: Doc) -> list[tuple[int, int]]:
+    """Contiguous runs of tokens as char spans, without edge punctuation or space."""
+    runs: list[list[Token]] = []
+    for i in sorted(tokens):
+        tok = doc[i]
+        if runs and _contiguous(doc, runs[-1][-1].i, i):
+            runs[-1].append(tok)
+        else:
+            runs.append([tok])
+    spans = []
+    for run in runs:
+        while run and ((run[0].is_punct and not _is_quote_mark(run[0])) or run[0].is_space):
+            run = run[1:]
+        while run and ((run[-1].is_punct and not _is_quote_mark(run[-1])) or run[-1].is_space):
+            run = run[:-1]
+        if run and any(WORD.search(t.text) for t in run):
+            spans.append((run[0].idx, run[-1].idx + len(run[-1])))
+    return spans
+
+
+def _contiguous(doc: Doc, a: int, b: int) -> bool:
+    """Only space or punctuation (not quote marks) between tokens ``a`` and ``b``."""
+    return all(
+        doc[k].is_space or (doc[k].is_punct and not _is_quote_mark(doc[k])) for k in range(a + 1, b)
+    )
+
+
+def _is_quote_mark(tok: Token) -> bool:
+    return tok.text in {'"', "“", "”", "‘", "’", "'", "«", "»", "„"} or tok.tag_ in ("``", "''")

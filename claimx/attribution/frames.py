@@ -1,0 +1,143 @@
+"""Frames from cues: each cue outside quotes, with its speaker (the subject, passive agent
+or "according to" object, or the speaker a participle inherits) and its content tokens."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Token
+
+from ..cues import CueLexicon, CueMatch
+from ..lexicons import role_types
+from ..speakers import Resolver, Speaker
+from .article import Article, Frame, cue_tokens
+from .content import PREP_CONTENT, content_tokens
+
+_INHERITING_DEPS = {"advcl", "conj"}
+_EMBEDDED_DEPS = {"xcomp", "pcomp"}
+_RELATIVE = {"who", "that", "which"}
+_GENERIC_SUBJECTS = {"one", "you"}
+
+
+def cue_frames(art: Article, lexicon: CueLexicon) -> dict[int, Frame]:
+    """A frame for each cue outside quotes that has a speaker (or, passive, has content),
+    keyed by the index of the cue's verb."""
+    matches = [
+        m
+        for t in art.doc
+        if (m := lexicon.match(t)) is not None and not art.resolver.in_quote(t.idx)
+    ]
+    by_verb = {m.verb.i: m for m in matches}
+    # "said in a statement": the verb is the cue, the statement only its channel
+    matches = [m for m in matches if m.source is None or m.verb.head.i not in by_verb]
+    frames: dict[int, Frame] = {}
+    covered: set[int] = set()  # the tokens of every frame's content so far
+    # ancestors first, so that participles can inherit their head cue's speaker
+    for m in sorted(matches, key=lambda m: sum(1 for _ in m.verb.ancestors)):
+        frame = _frame(m, by_verb, frames, covered, art.resolver, art.sent_of[m.verb.i])
+        if frame is not None:
+            frames[m.verb.i] = frame
+            covered |= frame.tokens
+    return frames
+
+
+def _frame(
+    m: CueMatch,
+    by_verb: dict[int, CueMatch],
+    frames: dict[int, Frame],
+    covered: set[int],
+    resolver: Resolver,
+    sent: int,
+) -> Frame | None:
+    subject, parent = _subject(m, by_verb, frames, covered)
+    cue_span = cue_tokens(m)
+    tokens = content_tokens(m, resolver.doc) - {t.i for t in cue_span}
+    if parent is not None:
+        head = frames[parent]
+        return Frame(
+            m, head.subject, head.speaker, tokens, inherited=True, sent=sent, anchor=m.verb.idx
+        )
+    if subject is None and _agentless_passive(m.verb):
+        # "It was announced that …", "X is expected to …": a claim with no source
+        if not any(
+            c.dep_ in ("ccomp", "xcomp") or (m.entry.lemma, c.lower_) in PREP_CONTENT
+            for c in m.verb.children
+        ):
+            return None
+        speaker = Speaker(None, None, "unknown", None)
+        return Frame(m, None, speaker, tokens, sent=sent, anchor=m.verb.idx)
+    if subject is None or (subject.pos_ == "PRON" and subject.lower_ in _GENERIC_SUBJECTS):
+        return None
+    # a relative clause's speaker is its head noun, whose subtree holds the clause itself
+    tokens -= {t.i for t in subject.subtree} - {t.i for t in m.verb.subtree}
+    speaker = resolver.speakers(subject)
+    relative = [c for c in m.verb.children if c.dep_ == "nsubj" and c.lower_ in _RELATIVE]
+    if relative and subject.i == m.verb.head.i:
+        # "Smith, who said …": the mention in the clause is "who", the name is Smith's
+        who = relative[0]
+        speaker = replace(speaker, span=(who.idx, who.idx + len(who)))
+    if m.entry.cls == "evidence" and speaker.type == "person":
+        # "a poll shows a tight race" is a finding; "he has shown no sign" is not
+        tokens -= {t.i for c in m.verb.children if c.dep_ == "dobj" for t in c.subtree}
+    return Frame(m, subject, speaker, tokens, sent=sent, anchor=m.verb.idx)
+
+
+def _agentless_passive(verb: Token) -> bool:
+    deps = {c.dep_ for c in verb.children}
+    return ("nsubjpass" in deps or "auxpass" in deps) and "agent" not in deps
+
+
+def _subject(
+    m: CueMatch, by_verb: dict[int, CueMatch], frames: dict[int, Frame], covered: set[int]
+) -> tuple[Token | None, int | None]:
+    """The speaker's head token, or the verb index of the cue whose speaker it inherits."""
+    verb = m.verb
+    if m.source is not None:
+        return m.source, None
+    passive = False
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return verb.head, None
+            return child, None
+        if child.dep_ == "nsubjpass":
+            passive = True
+    if passive:
+        for child in verb.children:
+            if child.dep_ == "agent":
+                objs = [c for c in child.children if c.dep_ == "pobj"]
+                return (objs[0], None) if objs else (None, None)
+        return None, None
+    if verb.dep_ in _EMBEDDED_DEPS:
+        return _controller(verb, frames, covered), None
+    if verb.dep_ not in _INHERITING_DEPS:
+        return None, None
+    for node in verb.ancestors:  # the cue this participle hangs on ...
+        if node.i in frames:
+            return None, node.i
+    for node in verb.ancestors:  # ... else the nearest subject above
+        for child in node.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and node.i not in by_verb:
+                return child, None
+    return None, None
+
+
+def _controller(verb: Token, frames: dict[int, Frame], covered: set[int]) -> Token | None:
+    """Who "refrained from endorsing" or "was reluctant to endorse": the subject of the
+    governing clause, when that is a speaker and the clause is not another claim's content
+    (``covered``: the tokens of every frame's content)."""
+    node = verb
+    while node.dep_ in _EMBEDDED_DEPS or node.dep_ in ("prep", "acomp"):
+        node = node.head
+        if node.i in frames or node.i in covered:
+            return None
+    for child in node.children:
+        if child.dep_ == "nsubj" and _speaker_like(child):
+            return child
+    return None
+
+
+def _speaker_like(token: Token) -> bool:
+    if token.pos_ == "PRON":
+        return token.lower_ in ("he", "she", "they", "i", "we")
+    return token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or token.lemma_ in role_types()
