@@ -19,10 +19,35 @@ import yaml
 # editable install, which also maps claimx.stance_pipeline to models/stance), not the folder.
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
-from claimx.types import FIELDS
+from claimx.types import FIELDS, Claim
 from claimx.writers import CSV_COLUMNS
 
 Record = dict[str, Any]
+
+#: A claim with no speaker, cue or target; tests override what they look at.
+_CLAIM_DEFAULTS: dict[str, Any] = {
+    "speaker": None,
+    "speaker_role": None,
+    "speaker_type": "unknown",
+    "speaker_span": None,
+    "cue": None,
+    "cue_span": None,
+    "quote": "",
+    "quote_spans": (),
+    "kind": "indirect",
+    "target": None,
+    "target_span": None,
+    "stance": "neutral",
+    "stance_score": 0.0,
+    "source": None,
+}
+
+
+def make_claim(**overrides: Any) -> Claim:
+    """A :class:`~claimx.types.Claim` with a default for every field; give only what matters."""
+    unknown = overrides.keys() - _CLAIM_DEFAULTS.keys()
+    assert not unknown, f"Claim has no field {sorted(unknown)}"
+    return Claim(**(_CLAIM_DEFAULTS | overrides))
 
 
 # A text cell that starts with apostrophes and then a formula character had one ``'`` added
@@ -75,6 +100,24 @@ def _parse(fmt: str, text: str) -> list[Record]:
     return [_record_from_csv(row) for row in rows]
 
 
+#: Tests that load the real spaCy pipeline but are marked here, not in their own file: the
+#: whole module, or the named tests in it. ``pytest -m "not model"`` leaves them out.
+_MODEL_TESTS: dict[str, set[str] | None] = {
+    "test_attribution.py": None,
+    "test_scaling.py": None,
+    "test_distillation.py": None,
+    "test_docs.py": {"test_readme_transcript_is_what_claimx_prints"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``model`` the tests of :data:`_MODEL_TESTS`; the others carry the mark in place."""
+    for item in items:
+        names = _MODEL_TESTS.get(item.path.name, set())
+        if names is None or getattr(item, "originalname", item.name) in names:
+            item.add_marker(pytest.mark.model)
+
+
 @pytest.fixture
 def parse() -> Callable[[str, str], list[Record]]:
     """Parse claimx output in a machine format back into records (CSV cells included)."""
@@ -82,7 +125,11 @@ def parse() -> Callable[[str, str], list[Record]]:
 
 
 def check_offsets(text: str, record: Record) -> None:
-    """Offsets are sacred: every span lies in ``text`` and spells the text it reports."""
+    """Offsets are sacred: every span lies in ``text`` and spells the text it reports.
+
+    The one offset check of the suite: the component's output (below), the CLI's printed
+    records (tests/test_cli.py) and the ``offsets`` fixture all use it.
+    """
     for key in ("speaker_span", "cue_span", "target_span"):
         span = record[key]
         if span is not None:

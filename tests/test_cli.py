@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from conftest import check_offsets, make_claim
 
 from claimx import __version__, api
 from claimx.cli import cli
@@ -37,9 +38,8 @@ LEE = 'Tom Lee said "It is too late." Ann Wu said "It is on time."\n'
 def fake_claims(text: str) -> list[Claim]:
     """Claims for ``Name said "…"``, with true offsets: enough to exercise the shell."""
     return [
-        Claim(
+        make_claim(
             speaker=m["speaker"],
-            speaker_role=None,
             speaker_type="person",
             speaker_span=m.span("speaker"),
             cue=m["cue"],
@@ -47,10 +47,6 @@ def fake_claims(text: str) -> list[Claim]:
             quote=m["quote"],
             quote_spans=(m.span("quote"),),
             kind="direct",
-            target=None,
-            target_span=None,
-            stance="neutral",
-            stance_score=0.0,
         )
         for m in SAID.finditer(text)
     ]
@@ -108,7 +104,13 @@ def check_printed_offsets(
         except UnicodeDecodeError:
             text = data.decode(fallback)
         texts[source] = text.removeprefix("\ufeff")
-    check_offsets(texts, records)
+    check_printed(texts, records)
+
+
+def check_printed(texts: dict[str, str], records: list[dict[str, Any]]) -> None:
+    """:func:`conftest.check_offsets` on every record, against the article it names."""
+    for record in records:
+        check_offsets(texts[record["source"]], record)
 
 
 def _name_bytes(source: str) -> bytes:
@@ -140,27 +142,6 @@ def articles(folder: Path, files: dict[str, str | bytes]) -> dict[str, Path]:
         path.write_bytes(content.encode() if isinstance(content, str) else content)
         paths[name] = path
     return paths
-
-
-def check_offsets(texts: dict[str, str], records: list[dict[str, Any]]) -> None:
-    """Every span of every record points at the text it reports, in the article as read."""
-    for record in records:
-        text = texts[record["source"]]
-        pieces = [text[start:end] for start, end in record["quote_spans"]]
-        assert pieces, record
-        if len(pieces) == 1:
-            assert pieces[0] == record["quote"], record
-        else:
-            assert record["quote"].startswith(pieces[0]), record
-            assert record["quote"].endswith(pieces[-1]), record
-            assert all(piece in record["quote"] for piece in pieces), record
-        if record["cue_span"] is not None:
-            start, end = record["cue_span"]
-            assert text[start:end] == record["cue"], record
-        for key in ("speaker_span", "target_span"):
-            if record[key] is not None:
-                start, end = record[key]
-                assert 0 <= start < end <= len(text), record
 
 
 # Shell basics
@@ -337,7 +318,7 @@ def test_encoding_option(run: Run, tmp_path: Path, fake_library: dict[str, Any])
     assert result.exit_code == 0
     records = json.loads(result.stdout)
     assert records[0]["speaker"] == "Ren\u00e9 Roy"
-    check_offsets({str(paths["a.txt"]): text}, records)
+    check_printed({str(paths["a.txt"]): text}, records)
 
 
 def test_unknown_encoding_is_a_usage_error(
@@ -362,7 +343,7 @@ def test_bom_and_crlf_keep_offsets(run: Run, tmp_path: Path, fake_library: dict[
     paths = articles(tmp_path, {"a.txt": b"\xef\xbb\xbf" + text.encode()})
     records = json.loads(run("extract", "-f", "json", paths["a.txt"]).stdout)
     assert len(records) == 3
-    check_offsets({str(paths["a.txt"]): text}, records)
+    check_printed({str(paths["a.txt"]): text}, records)
 
 
 def test_glob_and_hidden_files(
@@ -596,6 +577,7 @@ def test_ctrl_c_keeps_json_valid(
     assert [r["speaker"] for r in json.loads(result.stdout)] == ["Jane Smith"]
 
 
+@pytest.mark.model
 def test_real_broken_pipe_exits_141_quietly(tmp_path: Path) -> None:
     for i in range(200):  # many: the reader is surely gone before the last one
         (tmp_path / f"{i:03d}.txt").write_text(SMITH)
@@ -613,15 +595,17 @@ ARTICLE = (
 )
 
 
+@pytest.mark.model
 def test_real_crlf_offsets(run: Run, tmp_path: Path) -> None:
     paths = articles(tmp_path, {"a.txt": b"\xef\xbb\xbf" + ARTICLE.encode()})
     result = run("extract", "-f", "json", paths["a.txt"])
     assert result.exit_code == 0, result.stderr
     records = json.loads(result.stdout)
     assert {r["speaker"] for r in records} >= {"Jane Smith", "Tom Lee"}
-    check_offsets({str(paths["a.txt"]): ARTICLE}, records)
+    check_printed({str(paths["a.txt"]): ARTICLE}, records)
 
 
+@pytest.mark.model
 def test_real_jobs_keep_input_order(run: Run, parse: Parse, tmp_path: Path) -> None:
     names = ["Ann Wu", "Tom Lee", "Jane Smith", "Raj Patel", "Maria Lopez", "Sam Jones"]
     texts = {
@@ -667,6 +651,7 @@ def parallel_run(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
         proc.wait()
 
 
+@pytest.mark.model
 def test_real_jobs_end_when_stdout_closes(parallel_run: subprocess.Popen[bytes]) -> None:
     # `claimx extract -j 2 … | head -1`: workers must not be left blocking the exit.
     assert parallel_run.stdout is not None and parallel_run.stderr is not None
@@ -675,6 +660,7 @@ def test_real_jobs_end_when_stdout_closes(parallel_run: subprocess.Popen[bytes])
     assert b"Traceback" not in parallel_run.stderr.read()
 
 
+@pytest.mark.model
 def test_real_jobs_ctrl_c(parallel_run: subprocess.Popen[bytes]) -> None:
     os.killpg(parallel_run.pid, signal.SIGINT)  # like a terminal: main process and workers
     stdout, stderr = parallel_run.communicate(timeout=30)
@@ -682,6 +668,7 @@ def test_real_jobs_ctrl_c(parallel_run: subprocess.Popen[bytes]) -> None:
     assert all(json.loads(line) for line in stdout.splitlines())  # no line cut short
 
 
+@pytest.mark.model
 def test_real_jobs_sigterm_ends_the_run_like_ctrl_c(parallel_run: subprocess.Popen[bytes]) -> None:
     parallel_run.terminate()  # what `timeout` and supervisors send, to the main process only
     # communicate() reads stdout and stderr to their end: a worker left alive holds them open
@@ -690,12 +677,14 @@ def test_real_jobs_sigterm_ends_the_run_like_ctrl_c(parallel_run: subprocess.Pop
     assert all(json.loads(line) for line in stdout.splitlines())
 
 
+@pytest.mark.model
 def test_real_jobs_die_with_a_killed_parent(parallel_run: subprocess.Popen[bytes]) -> None:
     parallel_run.kill()  # SIGKILL (the OOM killer): no handler runs in the main process
     parallel_run.communicate(timeout=30)  # EOF on both pipes: no worker holds them
     assert parallel_run.returncode == -signal.SIGKILL
 
 
+@pytest.mark.model
 def test_real_jobs_end_when_a_pipe_reader_stops(tmp_path: Path) -> None:
     # `claimx extract DIR -j 2 | head -1` through a real shell pipe
     for i in range(48):
@@ -718,6 +707,7 @@ def piped_to_head(*args: str | Path) -> tuple[str, str, str]:
     return first, status, done.stderr
 
 
+@pytest.mark.model
 def test_real_info(run: Run) -> None:
     text = run("info")
     assert text.exit_code == 0
@@ -728,6 +718,7 @@ def test_real_info(run: Run) -> None:
     assert details["pipeline"][-1] == "claimx"
 
 
+@pytest.mark.model
 def test_real_missing_model(run: Run, tmp_path: Path) -> None:
     paths = articles(tmp_path, {"a.txt": SMITH})
     result = run("extract", "-m", str(tmp_path / "no_such_pipeline"), paths["a.txt"])
@@ -751,6 +742,7 @@ def _gold_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.model
 def test_real_evaluate_json(run: Run, tmp_path: Path) -> None:
     result = run("evaluate", _gold_file(tmp_path), "-f", "json")
     assert result.exit_code == 0, result.stderr
@@ -760,6 +752,7 @@ def test_real_evaluate_json(run: Run, tmp_path: Path) -> None:
     assert report["all"]["content_exact"]["r"] == 1.0
 
 
+@pytest.mark.model
 def test_real_evaluate_table(run: Run, tmp_path: Path) -> None:
     result = run("evaluate", _gold_file(tmp_path))
     assert result.exit_code == 0, result.stderr
@@ -774,6 +767,7 @@ def test_evaluate_malformed_gold_is_one_line(run: Run, tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1 and "bad.jsonl:1" in result.stderr
 
 
+@pytest.mark.model
 def test_real_failure_on_one_article_spares_the_batch(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -797,6 +791,7 @@ def test_real_failure_on_one_article_spares_the_batch(
     assert "a.txt made claimx fail (RuntimeError: simulated bug); please report it" in result.stderr
 
 
+@pytest.mark.model
 def test_real_article_over_the_model_limit_is_reported(run: Run, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("word " * 200_001)
     (tmp_path / "b.txt").write_text("The mayor said the bridge is open.\n")

@@ -16,6 +16,8 @@ import claimx
 from claimx.cues import CueLexicon
 from claimx.errors import ModelError
 
+pytestmark = pytest.mark.model  # every test here parses with the real pipeline
+
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_680bcb4019dc53cb.txt"
 TEXT = "The union welcomed the new contract. Its leader said the deal was fair."
 

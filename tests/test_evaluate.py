@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import make_claim
 from rich.console import Console
 
 from claimx.errors import ClaimxError, InputError
@@ -55,9 +56,8 @@ def pred(
     kind: Kind = "indirect",
 ) -> Claim:
     """A claimx prediction with the given spans; other fields are filler."""
-    return Claim(
+    return make_claim(
         speaker=None if speaker is None else text[speaker[0] : speaker[1]],
-        speaker_role=None,
         speaker_type="person",
         speaker_span=speaker,
         cue=None if cue is None else text[cue[0] : cue[1]],
@@ -65,10 +65,6 @@ def pred(
         quote=text[content[0] : content[1]],
         quote_spans=(content,),
         kind=kind,
-        target=None,
-        target_span=None,
-        stance="neutral",
-        stance_score=0.0,
     )
 
 
@@ -358,6 +354,7 @@ def test_unreadable_or_empty_gold(tmp_path: Path) -> None:
 # End to end ------------------------------------------------------------------------------------
 
 
+@pytest.mark.model
 def test_evaluate_runs_claimx_over_a_gold_file(tmp_path: Path) -> None:
     text = "Mayor Jane Smith said that the bridge would reopen in May."
     claim = {

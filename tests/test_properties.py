@@ -16,11 +16,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import claimx
 from claimx.writers import make_writer, write_records
+
+pytestmark = pytest.mark.model  # every test here parses with the real pipeline
 
 Record = dict[str, Any]
 Parse = Callable[[str, str], list[Record]]

@@ -11,6 +11,8 @@ import yaml
 import claimx
 from claimx import Claim
 
+pytestmark = pytest.mark.model  # every test here parses with the real pipeline
+
 SEEDS = Path(__file__).parent.parent / "seeds"
 SEED = SEEDS / "000_680bcb4019dc53cb.txt"
 EXPECTED = [

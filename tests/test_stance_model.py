@@ -20,6 +20,8 @@ from claimx.stance_model import (
     target_token_span,
 )
 
+pytestmark = pytest.mark.model  # the real pipeline or the stance model, loaded once here
+
 
 def test_wrap_marks_the_target_with_tokens() -> None:
     text = "Critics slammed Smith's plan."

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import make_claim
 
-from claimx.types import FIELDS, Claim
+from claimx.types import FIELDS
 from claimx.writers import (
     CSV_COLUMNS,
     FORMATS,
@@ -30,7 +31,7 @@ from claimx.writers import (
 Record = dict[str, Any]
 
 CLAIMS = [
-    Claim(
+    make_claim(
         speaker="Jane Smith",
         speaker_role="Mayor",
         speaker_type="person",
@@ -46,18 +47,10 @@ CLAIMS = [
         stance_score=0.4567,
         source="news/a.txt",
     ),
-    Claim(
-        speaker=None,
-        speaker_role=None,
-        speaker_type="unknown",
-        speaker_span=None,
-        cue=None,
-        cue_span=None,
+    make_claim(
         quote="\u201cNo,\u201d \u2026 \u201cnever: 1:2\u201d\r\nnull",
         quote_spans=((3, 10), (15, 20)),
         kind="partial",
-        target=None,
-        target_span=None,
         stance="oppose",
         stance_score=-1.0,
         source="news/b.txt",
