@@ -45,7 +45,8 @@ def load(model: str | None = None, *, stance: str = "rules") -> Language:
     except OSError as exc:
         raise ModelError(
             f"cannot load spaCy pipeline {name!r}: not an installed package or a pipeline "
-            f"directory; install it (pip install …) or pass --model with another pipeline"
+            "directory",
+            other_model=True,
         ) from exc
     missing = {"parser", "ner"} - set(nlp.pipe_names)
     if missing:

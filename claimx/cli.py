@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO, TypeVar
 import click
 
 from . import __version__
-from .errors import ClaimxError, ExtractionError, InputError
+from .errors import ClaimxError, ExtractionError, InputError, ModelError
 from .inputs import DEFAULT_GLOB, STDIN, Input, expand, iter_texts, printable
 from .writers import FORMATS, Record, extension, make_writer, write_file
 
@@ -72,6 +72,10 @@ class ClaimxGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
+        except ModelError as exc:
+            # The library's fix names the ``model`` parameter; users of the CLI have a flag.
+            fix = "; install it (pip install …) or pass --model with another pipeline"
+            raise Fatal(exc.problem + (fix if exc.other_model else "")) from exc
         except ClaimxError as exc:
             raise Fatal(str(exc)) from exc
 

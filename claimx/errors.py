@@ -11,6 +11,8 @@ class InputError(ClaimxError):
     """An input file cannot be read as text (not UTF-8, binary, unreadable).
 
     ``problem`` reads on from the file name ("is not valid UTF-8 …"); ``fix`` says what to do.
+    Raised for files read by :mod:`claimx.inputs`, the CLI's input layer (only the CLI reads
+    articles through it), so its ``fix`` names the CLI's flags (``--encoding``, ``--glob``).
     """
 
     def __init__(self, source: str, problem: str, fix: str) -> None:
@@ -25,4 +27,14 @@ class ExtractionError(ClaimxError):
 
 
 class ModelError(ClaimxError):
-    """The requested spaCy base pipeline is not installed or lacks what claimx needs."""
+    """The requested spaCy base pipeline is not installed or lacks what claimx needs.
+
+    ``problem`` says what is wrong; ``other_model``, whether naming another pipeline is the
+    fix, which the message then says in terms of the ``model`` parameter (the CLI: ``--model``).
+    """
+
+    def __init__(self, problem: str, *, other_model: bool = False) -> None:
+        self.problem = problem
+        self.other_model = other_model
+        fix = "; install it (pip install …) or pass another pipeline as model="
+        super().__init__(problem + (fix if other_model else ""))
