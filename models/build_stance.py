@@ -10,7 +10,7 @@
 ``prepare`` reads ``train.jsonl`` from ``--data-dir`` (default ``../shared/data/newsmtsc``
 beside the repo), holds out ``--dev-frac`` of its sentences (seeded) as the dev set and writes
 to ``models/build/corpus``: ``train.jsonl`` and ``dev.jsonl`` (each target marked with
-:func:`claimx.stance_model.mark_target`, NewsMTSC polarity 6 -> support, 2 -> oppose,
+:func:`mark_target`, NewsMTSC polarity 6 -> support, 2 -> oppose,
 4 -> neutral) and ``augmented.jsonl``, perturbed copies of the training pairs
 (``models/augment.py``) for the teacher to label.
 
@@ -46,7 +46,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from claimx.stance_model import LABELS, calibrate, load, mark_target  # noqa: E402
+from claimx.stance import CLOSE, LABELS, OPEN, calibrate, check_target, load  # noqa: E402
 from models.common import macro_f1, read_jsonl, write_jsonl  # noqa: E402
 
 POLARITY = {2.0: "oppose", 4.0: "neutral", 6.0: "support"}
@@ -55,6 +55,21 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data" / "newsmtsc"
 KEEP = {"config.cfg", "meta.json", "tokenizer", "vocab", "tok2vec", "textcat"}
 #: What models/stance holds besides the pipeline.
 OWN = {"__init__.py"}
+
+
+def mark_target(text: str, target: tuple[int, int]) -> str:
+    """``text`` with the character span ``target`` (start, end exclusive) wrapped in markers.
+
+    The training text; at inference claimx marks a parsed sentence's tokens instead
+    (:func:`claimx.stance.marked_doc`), and ``tests/test_target_marking.py`` checks that the
+    two give the same tokens.
+    """
+    check_target(text, target)
+    start, end = target
+    left = text[:start].rstrip()
+    mention = " ".join(text[start:end].split())
+    right = text[end:].lstrip()
+    return " ".join(part for part in (left, OPEN, mention, CLOSE, right) if part)
 
 
 def read_examples(path: Path) -> list[list[tuple[str, tuple[int, int], str]]]:

@@ -1,7 +1,7 @@
 """What the stance build steps share, without spaCy: the PyTorch build venv of ``make models``
 (``teacher.py``) has no spaCy, the main venv (``build_stance.py``) has no PyTorch.
 
-``LABELS`` and ``MARKERS`` must equal ``claimx.stance_model.LABELS`` and its target markers
+``LABELS`` and ``MARKERS`` must equal ``claimx.stance.LABELS`` and its target markers
 (``tests/test_distillation.py`` checks it); claimx itself cannot import from ``models/``.
 """
 

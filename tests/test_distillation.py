@@ -10,8 +10,9 @@ import pytest
 import spacy
 from spacy.training import Example
 
-from claimx import stance_model
-from claimx.stance_model import LABELS, SoftTextCategorizer
+from claimx import stance
+from claimx.stance import LABELS
+from claimx.stance.layers import SoftTextCategorizer
 from models import common
 from models.augment import Augmenter, Neighbours, other_entities, tag_pool
 from models.build_stance import teachers_mean
@@ -31,8 +32,8 @@ def tagged(english: spacy.language.Language) -> spacy.tokens.Doc:
 
 def test_the_build_steps_share_the_models_labels_and_markers() -> None:
     # models/common.py is what the spaCy-free teacher build reads; it must match the model's
-    assert common.LABELS == stance_model.LABELS
-    assert common.MARKERS == (stance_model.OPEN, stance_model.CLOSE)
+    assert common.LABELS == stance.LABELS
+    assert common.MARKERS == (stance.OPEN, stance.CLOSE)
 
 
 def test_macro_f1_averages_the_labels_f1() -> None:

@@ -34,7 +34,7 @@ def test_a_folder_named_claimx_does_not_shadow_the_package(tmp_path: Path) -> No
 def test_the_stance_model_is_found_from_the_checkouts_root() -> None:
     # There, `import claimx` is the source folder, where models/stance is not mapped in as
     # claimx.stance_pipeline the way the install maps it (make bench runs from there).
-    code = "from claimx.stance_model import default_path; print(default_path())"
+    code = "from claimx.stance import default_path; print(default_path())"
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )

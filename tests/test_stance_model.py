@@ -11,14 +11,9 @@ import spacy
 
 import claimx
 from claimx import stance
-from claimx.stance_model import (
-    CLOSE,
-    OPEN,
-    calibrate,
-    mark_target,
-    marked_doc,
-    target_token_span,
-)
+from claimx.stance import CLOSE, OPEN, calibrate, marked_doc
+from claimx.stance.markers import target_token_span
+from models.build_stance import mark_target
 
 pytestmark = pytest.mark.model  # the real pipeline or the stance model, loaded once here
 

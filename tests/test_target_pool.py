@@ -8,7 +8,7 @@ import numpy as np
 import spacy
 from thinc.api import Model
 
-from claimx.stance_model import _pool_forward
+from claimx.stance.layers import _pool_forward
 
 DOC = spacy.blank("en").make_doc(
     "Critics said TGTSTART Smith TGTEND had failed the town again, badly"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from ..cues import CueLexicon
-from ..stance_model import StanceModel
+from ..stance import StanceModel
 from ..types import Claim
 from . import assembly
 from .article import Article

@@ -11,7 +11,7 @@ from .. import stance
 from ..cues import CueMatch
 from ..quotes import QuoteIndex
 from ..speakers import Speaker
-from ..stance_model import StanceModel, marked_doc
+from ..stance import StanceModel, marked_doc
 from ..types import Claim, Kind
 from .article import WORD, Article, Frame, cue_tokens, tokens_in
 from .targets import find_target

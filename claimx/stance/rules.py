@@ -1,26 +1,21 @@
-"""Stance of a claim toward its target: the learned model, the cue's prior and negation.
+"""Stance by rules: the cue's prior, the content's word polarity, negation and shifters.
 
-:func:`score` is the public API: how a text portrays a target span in it, from the trained
-stance model (:mod:`claimx.stance_model`). In the pipeline, a cue that carries a stance
-("welcomed" +, "criticized" -, flipped when negated) weighs 0.7 and the model 0.3
-(:func:`combine`). Without the model (``stance="rules"``) or without a target, the polarity of
-the content's words stands in for the model, each word flipped by negation ("no intention of
-engaging") and by shifters that reverse what they govern ("ending the offensive").
+In the pipeline, a cue that carries a stance ("welcomed" +, "criticized" -, flipped when
+negated) weighs 0.7 and the content the rest (:func:`rule_stance`, :func:`combine`). The
+content is the learned model's P(support) - P(oppose) (:mod:`claimx.stance.model`) or, without
+the model (``stance="rules"``) or without a target, the polarity of the content's words, each
+flipped by negation ("no intention of engaging") and by shifters that reverse what they govern
+("ending the offensive"). Nothing here imports the model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
-from .lexicons import polarity
-from .types import STANCES, Stance
-
-if TYPE_CHECKING:
-    from .stance_model import StanceModel
+from ..lexicons import polarity
+from ..types import STANCES, Stance
 
 #: Weight of the cue's prior when the cue carries a stance; the rest is the content's.
 PRIOR_WEIGHT = 0.7
@@ -86,34 +81,3 @@ def combine(prior: float, cue_negated: bool, probs: Mapping[str, float]) -> tupl
     if not prior:
         return decide(probs)
     return rule_stance(prior, cue_negated, probs["support"] - probs["oppose"])
-
-
-@lru_cache(maxsize=1)
-def default_model() -> StanceModel:
-    """The shipped stance model, loaded once per process."""
-    from .stance_model import load
-
-    return load()
-
-
-def score(text: str, target: tuple[int, int]) -> tuple[Stance, float]:
-    """How ``text`` portrays ``text[target[0]:target[1]]``: (label, score in [-1, 1]).
-
-    The label is support, oppose or neutral; the score is P(support) - P(oppose) of the shipped
-    model, its probabilities calibrated on held-out data. The model reads one sentence: in a
-    longer text, the one the target starts in.
-
-    >>> score("The senator praised Jones for her courage.", (20, 25))  # doctest: +SKIP
-    ('support', 0.85)
-    """
-    from spacy.pipeline import Sentencizer
-
-    from .stance_model import check_target, marked_doc
-
-    check_target(text, target)
-    model = default_model()
-    doc = Sentencizer()(model.nlp.make_doc(text))
-    span = doc.char_span(*target, alignment_mode="expand")
-    assert span is not None  # "expand" always finds the tokens of a non-blank span
-    marked = marked_doc(model.nlp.vocab, doc[span.start].sent, span)
-    return decide(model.probabilities([marked])[0])
