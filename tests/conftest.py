@@ -100,24 +100,6 @@ def _parse(fmt: str, text: str) -> list[Record]:
     return [_record_from_csv(row) for row in rows]
 
 
-#: Tests that load the real spaCy pipeline but are marked here, not in their own file: the
-#: whole module, or the named tests in it. ``pytest -m "not model"`` leaves them out.
-_MODEL_TESTS: dict[str, set[str] | None] = {
-    "test_attribution.py": None,
-    "test_scaling.py": None,
-    "test_distillation.py": None,
-    "test_docs.py": {"test_readme_transcript_is_what_claimx_prints"},
-}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark ``model`` the tests of :data:`_MODEL_TESTS`; the others carry the mark in place."""
-    for item in items:
-        names = _MODEL_TESTS.get(item.path.name, set())
-        if names is None or getattr(item, "originalname", item.name) in names:
-            item.add_marker(pytest.mark.model)
-
-
 @pytest.fixture
 def parse() -> Callable[[str, str], list[Record]]:
     """Parse claimx output in a machine format back into records (CSV cells included)."""

@@ -7,6 +7,8 @@ import pytest
 import claimx
 from claimx import Claim
 
+pytestmark = pytest.mark.model  # every test here parses with the real pipeline
+
 
 def only(text: str, cue: str | None = None) -> Claim:
     claims = [c for c in claimx.extract(text) if cue is None or c.cue == cue]

@@ -17,6 +17,8 @@ from models import common
 from models.augment import Augmenter, Neighbours, other_entities, tag_pool
 from models.build_stance import teachers_mean
 
+pytestmark = pytest.mark.model  # every test here parses with the real pipeline
+
 SENTENCE = "Critics sharply attacked Smith over the failed budget plan on Tuesday."
 
 

@@ -30,6 +30,7 @@ def test_readme_has_the_two_setup_commands() -> None:
     assert "make run" in README and "make test" in README
 
 
+@pytest.mark.model
 def test_readme_transcript_is_what_claimx_prints() -> None:
     text = (ROOT / SEED).read_text(encoding="utf-8")
     printed = [c.to_dict() | {"source": SEED} for c in claimx.extract(text)]

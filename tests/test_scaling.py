@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 import claimx
 from claimx.attribution.article import Frame
 from claimx.attribution.fallback import _LastSpans, _Spans
 from claimx.quotes import find_quotes
 from claimx.speakers import Resolver
+
+pytestmark = pytest.mark.model  # every test here parses with the real pipeline
 
 
 def test_span_overlap_as_a_scan() -> None:
