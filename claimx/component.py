@@ -8,6 +8,7 @@ adds it first in the pipeline itself.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from spacy.tokens import Doc
 
 from . import attribution, blocks
 from .cues import CueLexicon
+from .lexicons import Lexicons
 from .stance import StanceModel, default_model, load
 from .types import Claim
 
@@ -52,20 +54,23 @@ class ClaimExtractor:
     (:mod:`claimx.stance`) combined with the cue's prior. The model is not the default
     yet: on the seed article it disagrees with the careful reader on 5 of 14 core claims,
     where the rules agree on all (models/README.md).
+
+    ``lexicons`` holds every word list extraction uses (:class:`claimx.lexicons.Lexicons`):
+    the packaged ones, or those ``initialize`` read; ``to_disk`` and ``to_bytes`` save them.
     """
 
     def __init__(self, nlp: Language, name: str = "claimx", stance: str = "rules") -> None:
         if stance not in STANCE_MODES:
             raise ValueError(f"stance must be one of {', '.join(STANCE_MODES)}, not {stance!r}")
         self.name = name
-        self.lexicon = CueLexicon.default()
+        self.lexicons = Lexicons.default()
         self.stance_model: StanceModel | None = None
         if stance == "model":
             self.stance_model = default_model()
 
     def __call__(self, doc: Doc) -> Doc:
         try:
-            claims = attribution.find_claims(doc, self.lexicon, self.stance_model)
+            claims = attribution.find_claims(doc, self.lexicons, self.stance_model)
         except Exception as exc:  # one odd article must not end a batch of thousands
             doc._.claimx_error = f"{type(exc).__name__}: {exc}"
             claims = []
@@ -77,28 +82,40 @@ class ClaimExtractor:
         get_examples: Any = None,
         *,
         nlp: Language | None = None,
+        lexicons: str | Path | None = None,
         cues: str | Path | None = None,
         stance_model: str | Path | None = None,
     ) -> None:
-        """Load a cue lexicon from ``cues`` (TSV) and a stance model from ``stance_model``
-        (a pipeline directory) instead of the packaged ones."""
+        """Replace the word lists with the files in directory ``lexicons`` (any of
+        ``Lexicons.FILES``; a list without its file stays), the cue lexicon with the TSV file
+        ``cues``, and the stance model with the pipeline directory ``stance_model``."""
+        if lexicons is not None:
+            self.lexicons = Lexicons.from_disk(lexicons, base=self.lexicons)
         if cues is not None:
-            self.lexicon = CueLexicon.from_tsv(Path(cues))
+            self.lexicons = replace(self.lexicons, cues=CueLexicon.from_tsv(Path(cues)))
         if stance_model is not None:
             self.stance_model = load(stance_model)
 
     def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        self.lexicon.to_tsv(path / "cues.tsv")
+        self.lexicons.to_disk(path)
         if self.stance_model is not None:
             self.stance_model.nlp.to_disk(path / "stance")
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> ClaimExtractor:
         path = Path(path)
-        self.lexicon = CueLexicon.from_tsv(path / "cues.tsv")
+        self.lexicons = Lexicons.from_disk(path)
         if (path / "stance").is_dir():
             self.stance_model = load(path / "stance")
+        return self
+
+    def to_bytes(self, *, exclude: Any = ()) -> bytes:
+        """The word lists; a stance model is not included (``to_disk`` saves it)."""
+        return self.lexicons.to_bytes()
+
+    def from_bytes(self, data: bytes, *, exclude: Any = ()) -> ClaimExtractor:
+        self.lexicons = Lexicons.from_bytes(data)
         return self
 
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import csv
+from collections.abc import Set
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 from spacy.tokens import Token
 
+from .tables import read_table, write_table
+
 CueClass = Literal["speech", "belief", "evidence", "attitude"]
 _CLASSES = ("speech", "belief", "evidence", "attitude")
 _POS = ("VERB", "NOUN", "ADP")
-#: prepositional cues and the preposition that introduces their source
-_SOURCE_PREPOSITIONS = {"according": "to", "in": "in"}
+_COLUMNS = ("cue", "class", "prior", "pos")
 _PARTICLE_DEPS = {"prt", "prep", "mark"}
 
 
@@ -60,45 +59,49 @@ class CueLexicon:
         self._single = {e.lemma: e for e in entries if e.particle is None and e.pos == "VERB"}
         self._multi = {(e.lemma, e.particle): e for e in entries if e.particle is not None}
         self._nouns = {e.lemma: e for e in entries if e.pos == "NOUN"}
+        # prepositional cues by their first word: "according" (to X), "in" (a new poll)
         self._preps = {e.lemma: e for e in entries if e.pos == "ADP"}
 
-    @classmethod
-    def default(cls) -> CueLexicon:
-        """The lexicon shipped with claimx (``claimx/data/cues.tsv``)."""
-        with resources.files("claimx").joinpath("data/cues.tsv").open(encoding="utf-8") as fh:
-            return cls._parse(fh.read().splitlines(), "claimx/data/cues.tsv")
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CueLexicon) and other.entries == self.entries
+
+    __hash__ = None  # type: ignore[assignment]
 
     @classmethod
     def from_tsv(cls, path: Path) -> CueLexicon:
-        return cls._parse(path.read_text(encoding="utf-8").splitlines(), str(path))
+        return cls.from_text(path.read_text(encoding="utf-8"), str(path))
 
     @classmethod
-    def _parse(cls, lines: list[str], where: str) -> CueLexicon:
-        rows = csv.reader((ln for ln in lines if ln and not ln.startswith("#")), delimiter="\t")
+    def from_text(cls, text: str, where: str) -> CueLexicon:
         entries = []
-        for row in list(rows)[1:]:  # header
-            cue, klass, prior, *pos = row
+        for cue, klass, prior, pos in read_table(text, where, _COLUMNS, optional=1):
             if klass not in _CLASSES:
                 raise ValueError(f"{where}: unknown cue class {klass!r} for {cue!r}")
-            word = pos[0] if pos else "VERB"
+            word = pos or "VERB"
             if word not in _POS:
                 raise ValueError(f"{where}: unknown part of speech {word!r} for {cue!r}")
             lemma, _, particle = cue.partition(" ")
             entries.append(CueEntry(lemma, particle or None, klass, float(prior), word))  # type: ignore[arg-type]
         return cls(entries)
 
-    def to_tsv(self, path: Path) -> None:
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
-            writer.writerow(["cue", "class", "prior", "pos"])
-            for e in self.entries:
-                cue = e.lemma if e.particle is None else f"{e.lemma} {e.particle}"
-                writer.writerow([cue, e.cls, e.prior, e.pos])
+    def to_text(self) -> str:
+        rows = [
+            (e.lemma if e.particle is None else f"{e.lemma} {e.particle}", e.cls, e.prior, e.pos)
+            for e in self.entries
+        ]
+        return write_table(_COLUMNS, rows)
 
-    def match(self, token: Token) -> CueMatch | None:
-        """The cue headed by ``token``, preferring a multiword cue ("call for" over "call")."""
-        if token.lower_ in _SOURCE_PREPOSITIONS:
-            return self._match_source(token)
+    def to_tsv(self, path: Path) -> None:
+        path.write_text(self.to_text(), encoding="utf-8")
+
+    def match(self, token: Token, source_nouns: Set[str]) -> CueMatch | None:
+        """The cue headed by ``token``, preferring a multiword cue ("call for" over "call").
+
+        ``source_nouns`` make a one-word prepositional cue a source ("in a new poll").
+        """
+        prep = self._preps.get(token.lower_)
+        if prep is not None:
+            return self._match_source(token, prep, source_nouns)
         if token.pos_ == "NOUN":
             return self._match_noun(token)
         if token.pos_ not in ("VERB", "AUX"):
@@ -112,13 +115,19 @@ class CueLexicon:
         entry = self._single.get(lemma)
         return None if entry is None else CueMatch(token, None, entry)
 
-    def _match_source(self, token: Token) -> CueMatch | None:
-        """ "according to X" and "in <poll, statement …>" attached to a clause."""
-        word = token.lower_
+    def _match_source(
+        self, token: Token, entry: CueEntry, source_nouns: Set[str]
+    ) -> CueMatch | None:
+        """ "according to X" (a two-word cue: the object of its second word is the source)
+        and "in <poll, statement …>" (a one-word cue: its object is the source when it is one
+        of ``source_nouns`` and the cue comes before the verb), attached to a clause."""
         prep = (
             token
-            if word == "in"
-            else next((c for c in token.children if c.lower_ == "to" and c.dep_ == "prep"), None)
+            if entry.particle is None
+            else next(
+                (c for c in token.children if c.lower_ == entry.particle and c.dep_ == "prep"),
+                None,
+            )
         )
         if prep is None or token.dep_ != "prep" or token.head.pos_ not in ("VERB", "AUX"):
             return None
@@ -126,10 +135,8 @@ class CueLexicon:
         if source is None:
             return None
         # "In a new poll, X leads" names a source; "slid in the polls" does not
-        if word == "in" and (source.lemma_.lower() not in source_nouns() or token.i > token.head.i):
-            return None
-        entry = self._multi.get((word, "to")) if word == "according" else self._preps.get(word)
-        if entry is None:
+        one_word = entry.particle is None
+        if one_word and (source.lemma_.lower() not in source_nouns or token.i > token.head.i):
             return None
         return CueMatch(token, None if prep is token else prep, entry, source)
 
@@ -140,10 +147,3 @@ class CueLexicon:
         if entry is None or owner is None:
             return None
         return CueMatch(token, None, entry, owner)
-
-
-@cache
-def source_nouns() -> frozenset[str]:
-    """Nouns that make "in …" a source ("in a statement", "in a new poll")."""
-    text = resources.files("claimx").joinpath("data/source_nouns.txt").read_text("utf-8")
-    return frozenset(ln.strip() for ln in text.splitlines() if ln.strip() and ln[0] != "#")

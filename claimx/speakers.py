@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from .lexicons import first_names, role_types
+from .lexicons import Lexicons
 from .quotes import Quote, QuoteIndex
 from .types import SpeakerType
 
@@ -31,8 +31,6 @@ _GROUP_PRONOUNS = {"they", "them", "their"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _STOP_ROLE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _ROLE_POS = {"PROPN", "NOUN", "ADJ"}
-_HONORIFICS = {"Mr.": "male", "Mr": "male", "Mrs.": "female", "Mrs": "female", "Ms.": "female"}
-_HONORIFICS |= {"Ms": "female", "Miss": "female"}
 
 
 @dataclass(frozen=True)
@@ -72,8 +70,9 @@ class Resolver:
     its length squared: a long article has as many pronouns as earlier entities.
     """
 
-    def __init__(self, doc: Doc, quotes: Sequence[Quote] = ()) -> None:
+    def __init__(self, doc: Doc, lexicons: Lexicons, quotes: Sequence[Quote] = ()) -> None:
         self.doc = doc
+        self.lexicons = lexicons
         self.quotes = QuoteIndex(quotes)
         self.ents = list(doc.ents)  # Doc.ents builds new spans on every access
         self._ent_starts = [e.start for e in self.ents]  # sorted: entities never overlap
@@ -93,8 +92,8 @@ class Resolver:
         self._candidates: dict[tuple[str, str | None], _Candidates] = {}
         self._genders: dict[str, str] = {}
         for ent in self.persons:  # an honorific settles it: "Mr. Trump", "Ms. Warren"
-            sex = _HONORIFICS.get(doc[ent.start - 1].text) if ent.start else None
-            sex = sex or _HONORIFICS.get(ent[0].text)
+            sex = lexicons.honorifics.get(doc[ent.start - 1].text) if ent.start else None
+            sex = sex or lexicons.honorifics.get(ent[0].text)
             if sex:
                 self._genders.setdefault(self.canonical(ent), sex)
         self.roles: dict[str, str] = {}
@@ -187,7 +186,7 @@ class Resolver:
         """ "male", "female" or None for a canonical person name, from honorifics or first name."""
         if name in self._genders:
             return self._genders[name]
-        return first_names().get(name.split()[0])
+        return self.lexicons.first_names.get(name.split()[0])
 
     def antecedent(self, pronoun: Token, skip: Collection[str] = ()) -> Span | None:
         """The nearest preceding mention a pronoun can refer to, agreeing in gender and number:
@@ -252,7 +251,8 @@ class Resolver:
         person = self.by_title(self.doc[words[0].i : words[-1].i + 1]) if words else None
         if person is not None:  # "the spokesman" the article named earlier
             return Speaker(person, self.roles.get(person), "person", mention)
-        kind = role_types().get(subject.lemma_.lower()) or role_types().get(subject.lower_)
+        types = self.lexicons.roles
+        kind = types.get(subject.lemma_.lower()) or types.get(subject.lower_)
         if kind is None:
             kind = "group" if subject.tag_ in ("NNS", "NNPS") else "unknown"
         return Speaker(_text(words), None, kind, mention)  # type: ignore[arg-type]

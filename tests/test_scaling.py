@@ -9,6 +9,7 @@ import pytest
 import claimx
 from claimx.attribution.article import Frame
 from claimx.attribution.fallback import _LastSpans, _Spans
+from claimx.lexicons import Lexicons
 from claimx.quotes import find_quotes
 from claimx.speakers import Resolver
 
@@ -56,7 +57,7 @@ def test_antecedents_as_a_scan_of_every_earlier_mention() -> None:
     )
     nlp = claimx.load()
     doc = nlp(text)
-    resolver = Resolver(doc, find_quotes(text))
+    resolver = Resolver(doc, Lexicons.default(), find_quotes(text))
     wanted = {"he": {"PERSON"}, "she": {"PERSON"}, "they": {"ORG", "NORP", "GPE"}}
     wanted |= {"her": {"PERSON"}, "it": {"ORG", "GPE"}}
     pronouns = [t for t in doc if t.lower_ in wanted]

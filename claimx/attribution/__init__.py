@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from ..cues import CueLexicon
+from ..lexicons import Lexicons
 from ..stance import StanceModel
 from ..types import Claim
 from . import assembly
@@ -34,15 +34,15 @@ from .quoting import attach_quotes
 
 
 def find_claims(
-    doc: Doc, lexicon: CueLexicon, stance_model: StanceModel | None = None
+    doc: Doc, lexicons: Lexicons, stance_model: StanceModel | None = None
 ) -> list[Claim]:
     """All attributed claims of ``doc`` in text order.
 
-    With ``stance_model``, the stance toward each target comes from it (and the cue's prior);
-    without, from rules alone.
+    ``lexicons`` holds every word list the passes look up. With ``stance_model``, the
+    stance toward each target comes from it (and the cue's prior); without, from rules alone.
     """
-    art = Article.of(doc)
-    frames = cue_frames(art, lexicon)
+    art = Article.of(doc, lexicons)
+    frames = cue_frames(art)
     merge_pronoun_participles(frames, doc)
     drop_reported_attitudes(frames)
     carve_nested(frames)

@@ -10,6 +10,7 @@ from itertools import islice
 from spacy.tokens import Doc, Span, Token
 
 from ..cues import CueMatch
+from ..lexicons import Lexicons
 from ..quotes import Quote, QuoteIndex, find_quotes
 from ..speakers import Resolver, Speaker
 
@@ -42,16 +43,17 @@ class Article:
     sent_of: dict[int, int]  # token index -> sentence number
     resolver: Resolver
     index: QuoteIndex
+    lexicons: Lexicons
     _roots: dict[int, Token] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, doc: Doc) -> Article:
+    def of(cls, doc: Doc, lexicons: Lexicons) -> Article:
         text = doc.text  # Doc.text rebuilds the string on every access
         sents = list(doc.sents)
         sent_of = {t.i: n for n, s in enumerate(sents) for t in s}
         quotes = find_quotes(text)
-        resolver = Resolver(doc, quotes)
-        return cls(doc, text, quotes, sents, sent_of, resolver, resolver.quotes)
+        resolver = Resolver(doc, lexicons, quotes)
+        return cls(doc, text, quotes, sents, sent_of, resolver, resolver.quotes, lexicons)
 
     def root(self, tok: Token) -> Token:
         """The root of ``tok``'s sentence (``tok.sent.root``, which walks the sentence)."""

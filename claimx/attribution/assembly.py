@@ -29,7 +29,11 @@ def to_claim(frame: Frame, art: Article) -> Claim:
     target, target_span = find_target(frame, doc, resolver, content, speaker)
     prior, negated = _prior(frame)
     polarity = sum(
-        stance.word_polarity(t, art.root(t) if frame.cue is None else _content_root(t, frame))
+        stance.word_polarity(
+            t,
+            art.root(t) if frame.cue is None else _content_root(t, frame),
+            art.lexicons,
+        )
         for t in content
     )
     label, score = stance.rule_stance(prior, negated, max(-1.0, min(1.0, polarity)))

@@ -4,19 +4,15 @@ passes that settle which frame holds which of them, and their character spans.""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 from spacy.tokens import Doc, Token
 
-from ..cues import CueMatch, source_nouns
+from ..cues import CueMatch
+from ..lexicons import Lexicons
 from .article import WORD, Frame
 
 _CONTENT_DEPS = {"ccomp", "xcomp", "oprd"}
-# cues whose direct object is the addressee, not the content ("told reporters that …")
-_ADDRESSEE_CUES = {"tell", "ask", "warn", "remind", "assure", "inform"}
-# prepositional complements that carry content: "described X as Y", "blamed X for Y"
-PREP_CONTENT = {("accuse", "of"), ("warn", "of"), ("warn", "about"), ("talk", "about")}
-PREP_CONTENT |= {("ask", "about"), ("speak", "about"), ("comment", "on"), ("testify", "about")}
 _CONTENT_PREPS = {
     "speech": {"as"},
     "attitude": {"as", "for", "by", "with"},
@@ -26,8 +22,13 @@ _CONTENT_PREPS = {
 _NOMINAL_PREPS = {"of", "for", "to", "on", "about", "against", "over", "with"}
 
 
-def content_tokens(m: CueMatch, doc: Doc) -> set[int]:
-    """Token indices of what the cue attributes, before quotes widen it."""
+def content_tokens(m: CueMatch, doc: Doc, lexicons: Lexicons) -> set[int]:
+    """Token indices of what the cue attributes, before quotes widen it.
+
+    Word facts come from ``lexicons``: cues whose object is the addressee ("told reporters
+    that …"), verb + preposition pairs whose object is the content ("accused X of Y") and
+    the nouns that make "in …" a source ("said in a statement that …").
+    """
     verb, entry = m.verb, m.entry
     if entry.pos == "NOUN":  # "his claim that …", "her support for …"
         return _nominal_content(verb)
@@ -38,11 +39,11 @@ def content_tokens(m: CueMatch, doc: Doc) -> set[int]:
         parts += [c for c in m.particle.children if c.dep_ in ("pobj", "pcomp")]
     for child in verb.children:
         if child.dep_ == "dobj":
-            if _object_is_content(entry.lemma, entry.cls, child):
+            if _object_is_content(entry.lemma, entry.cls, child, lexicons.addressee_cues):
                 parts.append(child)
         elif (
             child.dep_ in _CONTENT_DEPS
-            or (entry.lemma, child.lower_) in PREP_CONTENT
+            or (entry.lemma, child.lower_) in lexicons.prep_content
             or (child.dep_ == "prep" and child.lower_ in _CONTENT_PREPS.get(entry.cls, ()))
         ):
             parts.append(child)
@@ -56,7 +57,7 @@ def content_tokens(m: CueMatch, doc: Doc) -> set[int]:
             for prep in verb.children
             if prep.dep_ == "prep"
             for obj in prep.children
-            if obj.dep_ == "pobj" and obj.lemma_.lower() in source_nouns()
+            if obj.dep_ == "pobj" and obj.lemma_.lower() in lexicons.source_nouns
             for clause in obj.children
             if clause.dep_ in ("acl", "ccomp")
         ]
@@ -75,11 +76,11 @@ def _nominal_content(noun: Token) -> set[int]:
     return {t.i for p in parts for t in p.subtree}
 
 
-def _object_is_content(lemma: str, cls: str, obj: Token) -> bool:
+def _object_is_content(lemma: str, cls: str, obj: Token, addressee_cues: Set[str]) -> bool:
     """ "confirmed [the plan]" yes; "told [reporters]", "showed [no sign]", "said [so]" no."""
     if cls == "belief" or obj.lower_ in ("so", "this"):
         return False
-    return lemma not in _ADDRESSEE_CUES
+    return lemma not in addressee_cues
 
 
 def _clause_without(head: Token, cue: Token) -> set[int]:

@@ -3,15 +3,15 @@ or "according to" object, or the speaker a participle inherits) and its content 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
 from spacy.tokens import Token
 
-from ..cues import CueLexicon, CueMatch
-from ..lexicons import role_types
+from ..cues import CueMatch
 from ..speakers import Resolver, Speaker
 from .article import Article, Frame, cue_tokens
-from .content import PREP_CONTENT, content_tokens
+from .content import content_tokens
 
 _INHERITING_DEPS = {"advcl", "conj"}
 _EMBEDDED_DEPS = {"xcomp", "pcomp"}
@@ -19,13 +19,14 @@ _RELATIVE = {"who", "that", "which"}
 _GENERIC_SUBJECTS = {"one", "you"}
 
 
-def cue_frames(art: Article, lexicon: CueLexicon) -> dict[int, Frame]:
+def cue_frames(art: Article) -> dict[int, Frame]:
     """A frame for each cue outside quotes that has a speaker (or, passive, has content),
     keyed by the index of the cue's verb."""
+    cues, sources = art.lexicons.cues, art.lexicons.source_nouns
     matches = [
         m
         for t in art.doc
-        if (m := lexicon.match(t)) is not None and not art.resolver.in_quote(t.idx)
+        if (m := cues.match(t, sources)) is not None and not art.resolver.in_quote(t.idx)
     ]
     by_verb = {m.verb.i: m for m in matches}
     # "said in a statement": the verb is the cue, the statement only its channel
@@ -49,9 +50,9 @@ def _frame(
     resolver: Resolver,
     sent: int,
 ) -> Frame | None:
-    subject, parent = _subject(m, by_verb, frames, covered)
+    subject, parent = _subject(m, by_verb, frames, covered, resolver.lexicons.roles)
     cue_span = cue_tokens(m)
-    tokens = content_tokens(m, resolver.doc) - {t.i for t in cue_span}
+    tokens = content_tokens(m, resolver.doc, resolver.lexicons) - {t.i for t in cue_span}
     if parent is not None:
         head = frames[parent]
         return Frame(
@@ -60,7 +61,8 @@ def _frame(
     if subject is None and _agentless_passive(m.verb):
         # "It was announced that …", "X is expected to …": a claim with no source
         if not any(
-            c.dep_ in ("ccomp", "xcomp") or (m.entry.lemma, c.lower_) in PREP_CONTENT
+            c.dep_ in ("ccomp", "xcomp")
+            or (m.entry.lemma, c.lower_) in resolver.lexicons.prep_content
             for c in m.verb.children
         ):
             return None
@@ -88,7 +90,11 @@ def _agentless_passive(verb: Token) -> bool:
 
 
 def _subject(
-    m: CueMatch, by_verb: dict[int, CueMatch], frames: dict[int, Frame], covered: set[int]
+    m: CueMatch,
+    by_verb: dict[int, CueMatch],
+    frames: dict[int, Frame],
+    covered: set[int],
+    roles: Collection[str],
 ) -> tuple[Token | None, int | None]:
     """The speaker's head token, or the verb index of the cue whose speaker it inherits."""
     verb = m.verb
@@ -109,7 +115,7 @@ def _subject(
                 return (objs[0], None) if objs else (None, None)
         return None, None
     if verb.dep_ in _EMBEDDED_DEPS:
-        return _controller(verb, frames, covered), None
+        return _controller(verb, frames, covered, roles), None
     if verb.dep_ not in _INHERITING_DEPS:
         return None, None
     for node in verb.ancestors:  # the cue this participle hangs on ...
@@ -122,22 +128,24 @@ def _subject(
     return None, None
 
 
-def _controller(verb: Token, frames: dict[int, Frame], covered: set[int]) -> Token | None:
+def _controller(
+    verb: Token, frames: dict[int, Frame], covered: set[int], roles: Collection[str]
+) -> Token | None:
     """Who "refrained from endorsing" or "was reluctant to endorse": the subject of the
     governing clause, when that is a speaker and the clause is not another claim's content
-    (``covered``: the tokens of every frame's content)."""
+    (``covered``: the tokens of every frame's content; ``roles``: nouns that name a speaker)."""
     node = verb
     while node.dep_ in _EMBEDDED_DEPS or node.dep_ in ("prep", "acomp"):
         node = node.head
         if node.i in frames or node.i in covered:
             return None
     for child in node.children:
-        if child.dep_ == "nsubj" and _speaker_like(child):
+        if child.dep_ == "nsubj" and _speaker_like(child, roles):
             return child
     return None
 
 
-def _speaker_like(token: Token) -> bool:
+def _speaker_like(token: Token, roles: Collection[str]) -> bool:
     if token.pos_ == "PRON":
         return token.lower_ in ("he", "she", "they", "i", "we")
-    return token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or token.lemma_ in role_types()
+    return token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or token.lemma_ in roles

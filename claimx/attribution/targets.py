@@ -3,10 +3,11 @@ entity or object, with pronouns resolved like speakers."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from spacy.tokens import Doc, Span, Token
 
 from ..cues import CueMatch
-from ..lexicons import role_types
 from ..speakers import Resolver, Speaker
 from .article import Frame
 
@@ -20,27 +21,6 @@ _RELATION_PREPS = {"with"}
 #: the Capitol") is where the claim is set: a target only when nothing else is named.
 _PLACE_PREPS = {"in", "at", "across", "inside", "throughout", "near"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
-#: Nouns of an act on something, whose "of" object is what a claim about them is about:
-#: "called for the appointment of [an envoy]".
-_ACT_NOUNS = frozenset(
-    [
-        "appointment",
-        "continuation",
-        "resumption",
-        "establishment",
-        "creation",
-        "release",
-        "removal",
-        "withdrawal",
-        "lifting",
-        "extension",
-        "expansion",
-        "suspension",
-        "restoration",
-        "introduction",
-        "adoption",
-    ]
-)
 
 
 def find_target(
@@ -98,7 +78,7 @@ def _pronoun_target(
     mention = (pron.idx, pron.idx + len(pron))
     own = set(speaker.name.split("; ")) if speaker.name else set()
     if pron.lower_ == "it":
-        head = _thing_antecedent(pron)
+        head = _thing_antecedent(pron, resolver.lexicons.roles)
         if head is None or (speaker.span and speaker.span[0] <= head.idx < speaker.span[1]):
             return None, None
         return _noun_phrase(head, doc, resolver)[0], mention
@@ -128,13 +108,12 @@ def _may_be_speaker(pron: Token, speaker: Speaker, resolver: Resolver) -> bool:
     return resolver.gender(speaker.name.split("; ")[0]) in (sex, None)
 
 
-def _thing_antecedent(pron: Token) -> Token | None:
+def _thing_antecedent(pron: Token, roles: Mapping[str, str]) -> Token | None:
     """The nearest subject or object before ``pron`` in its sentence or the one before that
     "it" can stand for: a singular common noun that is not a person's role, or an
     organisation or place ("The plan was published. Critics attacked it.")."""
     sent = pron.sent
     start = pron.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
-    roles = role_types()
     for tok in reversed(pron.doc[start : pron.i]):
         if tok.dep_ not in ("nsubj", "nsubjpass", "dobj"):
             continue
@@ -204,7 +183,7 @@ def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[
     A title ("the Russian president") resolves to the person the article gave it; an act on
     something ("the appointment of an envoy") gives way to what it acts on.
     """
-    if head.lemma_.lower() in _ACT_NOUNS:
+    if head.lemma_.lower() in resolver.lexicons.act_nouns:
         of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
         objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
         if objs:

@@ -28,7 +28,7 @@ the character ranges must overlap instead. Cues are judged the same way.
 * *By gold kind*: the recall-type figures and the accuracies over gold claims of that kind;
   no precision, since an unmatched prediction has no gold kind.
 * *Speech subset*: gold claims whose lower-cased cue contains one of the communication verb
-  forms of ``claimx/data/speech_cues.txt`` as whole words. Matching is still done against
+  forms of ``claimx/data/speech_cues.tsv`` as whole words. Matching is still done against
   all gold claims. Recall counts subset gold claims; precision counts, as predictions, those
   matched to a subset gold claim plus those matched to none, leaving out predictions matched
   to gold claims outside the subset.
@@ -45,9 +45,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from ..tables import packaged_text, read_table
 from ..types import Claim, Span
 from .gold import GoldArticle, GoldClaim
 
@@ -200,14 +200,9 @@ def match(golds: Sequence[Side], preds: Sequence[Side], threshold: Fraction) -> 
 
 @cache
 def speech_cues() -> tuple[frozenset[str], re.Pattern[str]]:
-    """The forms in ``data/speech_cues.txt``: single words, and a pattern for the phrases."""
-    text = resources.files("claimx").joinpath("data/speech_cues.txt").read_text(encoding="utf-8")
-    forms = {
-        form.strip().lower()
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
-        for form in line.split(",")
-    }
+    """The forms in ``data/speech_cues.tsv``: single words, and a pattern for the phrases."""
+    rows = read_table(packaged_text("speech_cues.tsv"), "claimx/data/speech_cues.tsv", ["forms"])
+    forms = {form.strip().lower() for (line,) in rows for form in line.split(",")}
     words = frozenset(f for f in forms if _TOKEN.fullmatch(f))
     # Phrases ("according to") are matched as written, between non-word characters.
     phrases = sorted(forms - words - {""})

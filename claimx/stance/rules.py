@@ -14,17 +14,12 @@ from collections.abc import Mapping
 
 from spacy.tokens import Token
 
-from ..lexicons import polarity
+from ..lexicons import Lexicons
 from ..types import STANCES, Stance
 
 #: Weight of the cue's prior when the cue carries a stance; the rest is the content's.
 PRIOR_WEIGHT = 0.7
 
-#: Words that reverse the polarity of what they govern.
-SHIFTERS = frozenset(
-    {"end", "stop", "halt", "prevent", "avoid", "reduce", "lack", "fight", "combat", "curb"}
-    | {"against", "without"}
-)
 _NEGATORS = frozenset({"no", "never", "not", "n't", "nothing", "neither", "nor"})
 THRESHOLD = 0.15
 
@@ -36,16 +31,17 @@ def is_negated(token: Token) -> bool:
     )
 
 
-def word_polarity(token: Token, root: Token) -> float:
-    """Polarity of one content word, flipped by negation and shifters up to ``root``."""
-    value = polarity().get(token.lemma_.lower(), 0.0)
+def word_polarity(token: Token, root: Token, lexicons: Lexicons) -> float:
+    """Polarity of one content word, flipped by negation and by shifters (words that reverse
+    what they govern) up to ``root``; polarity and shifters come from ``lexicons``."""
+    value = lexicons.polarity.get(token.lemma_.lower(), 0.0)
     if not value:
         return 0.0
     sign = -1 if is_negated(token) else 1
     node = token
     while node.i != root.i and node.head.i != node.i:
         node = node.head
-        if node.lemma_.lower() in SHIFTERS:
+        if node.lemma_.lower() in lexicons.shifters:
             sign = -sign
         if is_negated(node):
             sign = -sign
