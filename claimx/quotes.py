@@ -24,6 +24,8 @@ _DOUBLE_PAIRS = {
     "``": ("''",),
 }
 _DOUBLE_MARKS = frozenset('"“”„«»')
+#: Every mark that opens or closes a quote (a token that is one is a quote mark).
+QUOTE_MARKS = _DOUBLE_MARKS | frozenset("'‘’")
 _SINGLE_PAIRS = {"'": "'", "‘": "’'", "‚": "‘’"}
 _OPEN_CONTEXT = " \t\n\r([{—–-/:;,"
 _PARAGRAPH = re.compile(r"\n[ \t\r]*")
@@ -178,7 +180,7 @@ def _find_single_close(text: str, i: int, end: int, closers: str) -> tuple[int |
     j = i + 1
     while j < end:
         ch = text[j]
-        if ch in '"“”«»':
+        if ch in _DOUBLE_MARKS:
             return None, j  # a double mark first: too tangled to be a single-quoted phrase
         if ch in closers:
             after = text[j + 1] if j + 1 < end else " "

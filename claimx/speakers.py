@@ -35,12 +35,25 @@ _ROLE_POS = {"PROPN", "NOUN", "ADJ"}
 
 @dataclass(frozen=True)
 class Speaker:
-    """Who a claim is attributed to."""
+    """Who a claim is attributed to.
 
-    name: str | None
-    role: str | None
+    ``names``: canonical names, several when people share a cue ("Smith and Lee said"),
+    none when unknown; ``roles``: the role of each person mentioned, in order (a name
+    mentioned twice has two). They stay apart until the claim is built
+    (:func:`claimx.attribution.assembly.to_claim` joins them for the record).
+    """
+
+    names: tuple[str, ...]
+    roles: tuple[str | None, ...]
     type: SpeakerType
     span: tuple[int, int] | None
+
+    @classmethod
+    def one(
+        cls, name: str | None, role: str | None, type: SpeakerType, span: tuple[int, int] | None
+    ) -> Speaker:
+        """A speaker of one name (or none), with its role."""
+        return cls(() if name is None else (name,), (role,), type, span)
 
 
 def _strip_det(tokens: list[Token]) -> list[Token]:
@@ -238,31 +251,30 @@ class Resolver:
             roles = [
                 self.role_of(e) or self.roles.get(n) for e, n in zip(persons, names, strict=True)
             ]
-            role = "; ".join(r or "" for r in roles) if any(roles) else None
-            return Speaker("; ".join(dict.fromkeys(names)), role, "person", mention)
+            return Speaker(tuple(dict.fromkeys(names)), tuple(roles), "person", mention)
         if subject.pos_ == "PROPN" and subject.text in self._full:  # a surname NER missed
             name = self.full_name(subject.text, subject.i)
-            return Speaker(name, self.roles.get(name), "person", mention)
+            return Speaker.one(name, self.roles.get(name), "person", mention)
         own = subject.ent_type_ and [e for e in ents if e.start <= subject.i < e.end]
         if own:
             ent = own[0]
-            return Speaker(_name(ent), None, _ENT_TYPES.get(ent.label_, "unknown"), mention)
+            return Speaker.one(_name(ent), None, _ENT_TYPES.get(ent.label_, "unknown"), mention)
         words = _strip_det([self.doc[i] for i in mention_tokens(subject)])
         person = self.by_title(self.doc[words[0].i : words[-1].i + 1]) if words else None
         if person is not None:  # "the spokesman" the article named earlier
-            return Speaker(person, self.roles.get(person), "person", mention)
+            return Speaker.one(person, self.roles.get(person), "person", mention)
         types = self.lexicons.roles
         kind = types.get(subject.lemma_.lower()) or types.get(subject.lower_)
         if kind is None:
             kind = "group" if subject.tag_ in ("NNS", "NNPS") else "unknown"
-        return Speaker(_text(words), None, kind, mention)  # type: ignore[arg-type]
+        return Speaker.one(_text(words), None, kind, mention)  # type: ignore[arg-type]
 
     def entity_speaker(self, ent: Span, mention: tuple[int, int]) -> Speaker:
         """The speaker a named entity stands for, mentioned at ``mention``."""
         if ent.label_ == "PERSON":
             name = self.canonical(ent)
-            return Speaker(name, self.role_of(ent) or self.roles.get(name), "person", mention)
-        return Speaker(_name(ent), None, _ENT_TYPES.get(ent.label_, "unknown"), mention)
+            return Speaker.one(name, self.role_of(ent) or self.roles.get(name), "person", mention)
+        return Speaker.one(_name(ent), None, _ENT_TYPES.get(ent.label_, "unknown"), mention)
 
     def _mention(self, subject: Token, heads: list[Token]) -> tuple[int, int]:
         tokens = mention_tokens(subject)
@@ -286,7 +298,7 @@ class Resolver:
             kind: SpeakerType = "person" if pronoun.lower_ in _PERSON_PRONOUNS else "unknown"
             if pronoun.lower_ in _GROUP_PRONOUNS:
                 kind = "group"
-            return Speaker(None, None, kind, span)
+            return Speaker.one(None, None, kind, span)
         return self.entity_speaker(ent, span)
 
 

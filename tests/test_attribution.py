@@ -133,6 +133,17 @@ def test_two_speakers_share_a_cue() -> None:
     assert claim.speaker_role == "Governor; Senator"
 
 
+def test_a_speaker_keeps_its_names_apart_until_the_claim() -> None:
+    from claimx.lexicons import Lexicons
+    from claimx.speakers import Resolver
+
+    text = "Governor Ann Lee and Senator Mark Ortiz argued that the law was unfair."
+    doc = claimx.load()(text)
+    subject = next(t for t in doc if t.text == "Lee")
+    speaker = Resolver(doc, Lexicons.default()).speakers(subject)
+    assert (speaker.names, speaker.roles) == (("Ann Lee", "Mark Ortiz"), ("Governor", "Senator"))
+
+
 def test_participle_inherits_the_speaker_of_its_cue() -> None:
     text = "Ms. Park praised the agreement, arguing that it would create jobs."
     arguing = only(text, "arguing")

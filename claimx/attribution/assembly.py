@@ -17,11 +17,13 @@ from .article import WORD, Article, Frame, cue_tokens, tokens_in
 from .targets import find_target
 
 JOINER = " … "
+#: How a record writes the names (and roles) of several speakers sharing a cue.
+NAMES = "; "
 
 
 def to_claim(frame: Frame, art: Article) -> Claim:
     doc, text, resolver = art.doc, art.text, art.resolver
-    speaker = frame.speaker or Speaker(None, None, "unknown", None)
+    speaker = frame.speaker or Speaker((), (), "unknown", None)
     cue_text, cue_span = _cue(frame.cue, doc)
     if frame.mark is not None:
         cue_text, cue_span = text[frame.mark[0] : frame.mark[1]], frame.mark
@@ -38,8 +40,8 @@ def to_claim(frame: Frame, art: Article) -> Claim:
     )
     label, score = stance.rule_stance(prior, negated, max(-1.0, min(1.0, polarity)))
     return Claim(
-        speaker=speaker.name,
-        speaker_role=speaker.role,
+        speaker=NAMES.join(speaker.names) or None,
+        speaker_role=NAMES.join(r or "" for r in speaker.roles) if any(speaker.roles) else None,
         speaker_type=speaker.type,
         speaker_span=speaker.span,
         cue=cue_text,

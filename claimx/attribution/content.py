@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Token
 
 from ..cues import CueMatch
 from ..lexicons import Lexicons
+from ..quotes import QUOTE_MARKS
 from .article import WORD, Frame
 
 _CONTENT_DEPS = {"ccomp", "xcomp", "oprd"}
@@ -170,4 +171,4 @@ def _contiguous(doc: Doc, a: int, b: int) -> bool:
 
 
 def _is_quote_mark(tok: Token) -> bool:
-    return tok.text in {'"', "“", "”", "‘", "’", "'", "«", "»", "„"} or tok.tag_ in ("``", "''")
+    return tok.text in QUOTE_MARKS or tok.tag_ in ("``", "''")

@@ -54,7 +54,7 @@ def orphan_quote_frames(frames: list[Frame], art: Article) -> list[Frame]:
         groups.setdefault(q.group, []).append(q)
     named: dict[int, list[tuple[int, Frame]]] = {}  # sentence -> the claims there with a speaker
     for k, f in enumerate(frames):
-        if f.spans and f.speaker is not None and f.speaker.name:
+        if f.spans and f.speaker is not None and f.speaker.names:
             named.setdefault(f.sent, []).append((k, f))
     ends = _LastSpans(frames)
     out: list[Frame] = []
@@ -139,7 +139,7 @@ def _continued_quote(ends: _LastSpans, q: Quote, text: str) -> Frame | None:
         or text[end - 1] not in _CLOSING_MARKS
     ):
         return None
-    return frame if frame.speaker is not None and frame.speaker.name else None
+    return frame if frame.speaker is not None and frame.speaker.names else None
 
 
 def _is_mostly_quote(sent: Span, q: Quote, text: str) -> bool:

@@ -66,7 +66,7 @@ def _frame(
             for c in m.verb.children
         ):
             return None
-        speaker = Speaker(None, None, "unknown", None)
+        speaker = Speaker((), (), "unknown", None)
         return Frame(m, None, speaker, tokens, sent=sent, anchor=m.verb.idx)
     if subject is None or (subject.pos_ == "PRON" and subject.lower_ in _GENERIC_SUBJECTS):
         return None

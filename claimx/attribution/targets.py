@@ -45,7 +45,7 @@ def find_target(
         if e.label_ in _TARGET_LABELS
         and e.start in content_ids
         and e.root.pos_ in ("PROPN", "NOUN")  # not "Russian" in "the Russian president"
-        and not (speaker.name and _name_of(e, resolver) in speaker.name)
+        and not any(_name_of(e, resolver) in name for name in speaker.names)
     ]
     ents.sort(key=_is_placed)  # stable: places last, the rest in text order
     chosen = [e for e in ents if e.root.dep_ in _OBJECT_DEPS] or ents
@@ -76,7 +76,7 @@ def _pronoun_target(
     ("she praised him"), and a reported subject that can be the speaker is left out.
     """
     mention = (pron.idx, pron.idx + len(pron))
-    own = set(speaker.name.split("; ")) if speaker.name else set()
+    own = set(speaker.names)
     if pron.lower_ == "it":
         head = _thing_antecedent(pron, resolver.lexicons.roles)
         if head is None or (speaker.span and speaker.span[0] <= head.idx < speaker.span[1]):
@@ -102,10 +102,10 @@ def _may_be_speaker(pron: Token, speaker: Speaker, resolver: Resolver) -> bool:
     …"); "Clinton says he …" is someone else, and so is "he" in a quote (the speaker is "I")."""
     if pron.dep_ not in ("nsubj", "nsubjpass") or resolver.in_quote(pron.idx):
         return False
-    if speaker.type != "person" or not speaker.name:
+    if speaker.type != "person" or not speaker.names:
         return False
     sex = "male" if pron.lower_ == "he" else "female"
-    return resolver.gender(speaker.name.split("; ")[0]) in (sex, None)
+    return resolver.gender(speaker.names[0]) in (sex, None)
 
 
 def _thing_antecedent(pron: Token, roles: Mapping[str, str]) -> Token | None:
