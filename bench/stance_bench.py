@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from claimx.stance import LABELS, StanceModel, decide, load  # noqa: E402
 from models.build_stance import mark_target, read_examples  # noqa: E402
+from models.common import macro_f1, per_class  # noqa: E402
 
 SPLITS = ("devtest_rw", "devtest_mt")
 Item = tuple[str, tuple[int, int]]
@@ -49,18 +50,9 @@ def report(name: str, gold: Sequence[str], pred: Sequence[str]) -> dict[str, flo
     confusion = {g: {p: 0 for p in LABELS} for g in LABELS}
     for g, p in zip(gold, pred, strict=True):
         confusion[g][p] += 1
-    rows = []
-    f1s = []
-    for lab in LABELS:
-        tp = confusion[lab][lab]
-        n_pred = sum(confusion[g][lab] for g in LABELS)
-        n_gold = sum(confusion[lab].values())
-        prec = tp / n_pred if n_pred else 0.0
-        rec = tp / n_gold if n_gold else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        f1s.append(f1)
-        rows.append(f"  {lab:<8} {prec:9.3f} {rec:7.3f} {f1:7.3f} {n_gold:8d}")
-    macro = sum(f1s) / len(f1s)
+    classes = per_class(gold, pred)
+    rows = [f"  {lab:<8} {p:9.3f} {r:7.3f} {f1:7.3f} {n:8d}" for lab, p, r, f1, n in classes]
+    macro = macro_f1(gold, pred)
     acc = sum(confusion[lab][lab] for lab in LABELS) / n if n else 0.0
     print(f"\n== {name}: {n} targets   macro F1 {macro:.3f}   accuracy {acc:.3f}")
     print(f"  {'class':<8} {'precision':>9} {'recall':>7} {'F1':>7} {'support':>8}")

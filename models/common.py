@@ -31,14 +31,22 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> int:
     return n
 
 
-def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
-    """Mean over LABELS of each label's F1 (0 for a label never predicted or never gold)."""
-    f1s = []
+def per_class(
+    gold: Sequence[str], pred: Sequence[str]
+) -> list[tuple[str, float, float, float, int]]:
+    """(label, precision, recall, F1, gold count) for each of LABELS; 0 where undefined."""
+    rows = []
     for lab in LABELS:
         tp = sum(g == p == lab for g, p in zip(gold, pred, strict=True))
         n_pred = sum(p == lab for p in pred)
         n_gold = sum(g == lab for g in gold)
         prec = tp / n_pred if n_pred else 0.0
         rec = tp / n_gold if n_gold else 0.0
-        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+        rows.append((lab, prec, rec, 2 * prec * rec / (prec + rec) if prec + rec else 0.0, n_gold))
+    return rows
+
+
+def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
+    """Mean over LABELS of each label's F1 (0 for a label never predicted or never gold)."""
+    f1s = [f1 for _, _, _, f1, _ in per_class(gold, pred)]
     return sum(f1s) / len(f1s)
