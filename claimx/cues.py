@@ -9,7 +9,7 @@ from typing import Literal
 
 from spacy.tokens import Token
 
-from .tables import read_table, write_table
+from .datafiles import read_table, write_table
 
 CueClass = Literal["speech", "belief", "evidence", "attitude"]
 _CLASSES = ("speech", "belief", "evidence", "attitude")

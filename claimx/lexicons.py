@@ -1,7 +1,7 @@
 """Every word list claimx extracts with, in one :class:`Lexicons` object.
 
 The lists are reviewed data files in ``claimx/data`` (each says what it holds in its
-comments and header row), all read by :func:`claimx.tables.read_table`. The ``claimx``
+comments and header row), all read by :func:`claimx.datafiles.read_table`. The ``claimx``
 component owns a ``Lexicons`` and saves it with the pipeline; ``initialize(lexicons=DIR)``
 replaces it.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import srsly
 
 from .cues import CueLexicon
-from .tables import packaged_text, read_table, write_table
+from .datafiles import packaged_text, read_table, write_table
 
 #: the kinds of word in ``words.tsv``
 WORD_KINDS = ("addressee_cue", "prep_content", "source_noun", "act_noun", "shifter")

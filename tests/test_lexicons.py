@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from claimx.datafiles import packaged_text, read_table
 from claimx.lexicons import WORD_KINDS, Lexicons
-from claimx.tables import packaged_text, read_table
 
 
 def test_every_list_is_loaded() -> None:

@@ -47,7 +47,7 @@ from fractions import Fraction
 from functools import cache
 from typing import Any
 
-from ..tables import packaged_text, read_table
+from ..datafiles import packaged_text, read_table
 from ..types import Claim, Span
 from .gold import GoldArticle, GoldClaim
 
