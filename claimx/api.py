@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .errors import ExtractionError, ModelError
 from .types import Claim
-from .workers import Result, parse_batch, run_parallel
+from .workers import Parsed, parse_batch, run_parallel
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -113,6 +112,8 @@ def extract_many(
         long for the model, not text, or a bug) and the problem, which reads on from the text's name
         ("has 1,200,000 characters, …"); that text is skipped. Without it, ExtractionError.
     """
+    from spacy.util import minibatch
+
     nlp = load(model, stance=stance)
     if batch_size is None:
         # small batches keep several workers evenly busy
@@ -124,51 +125,32 @@ def extract_many(
         on_error(context, problem)
 
     pairs = texts if as_tuples else ((text, i) for i, text in enumerate(texts))
-    batches = _batches(_fitting(pairs, nlp.max_length, report), batch_size)
+    batches = minibatch(_fitting(pairs, nlp.max_length, report), batch_size)
     if n_process == 1:
-        results = ((parse_batch(nlp, [t for t, _ in b]), b) for b in batches)
-        return _claims(results, as_tuples, report)
-    # the contexts stay here: only the texts travel to the workers
-    held: deque[list[tuple[str, Any]]] = deque()
-
-    def texts_of(batches: Iterator[list[tuple[str, Any]]]) -> Iterator[list[str]]:
-        for batch in batches:
-            held.append(batch)
-            yield [text for text, _ in batch]
-
-    parsed = run_parallel(texts_of(batches), n_process, model, stance)
-    return _claims(((results, held.popleft()) for results in parsed), as_tuples, report, parsed)
+        parsed: Generator[Parsed, None, None] = (
+            (parse_batch(nlp, [text for text, _ in batch]), batch) for batch in batches
+        )
+    else:  # the contexts stay here: only the texts travel to the workers
+        parsed = run_parallel(batches, n_process, model, stance)
+    return _claims(parsed, as_tuples, report)
 
 
 def _claims(
-    results: Iterator[tuple[list[Result], list[tuple[str, Any]]]],
+    parsed: Generator[Parsed, None, None],
     as_tuples: bool,
     report: Callable[[Any, str], None],
-    parsed: Generator[Any, None, None] | None = None,
 ) -> Generator[Any, None, None]:
     """Claims for each parsed text, in order; texts claimx failed on are reported."""
     try:
-        for batch_results, batch in results:
-            for (records, error), (_, context) in zip(batch_results, batch, strict=True):
+        for results, batch in parsed:
+            for (records, error), (_, context) in zip(results, batch, strict=True):
                 if error is not None:
                     report(context, f"made claimx fail ({error}); please report it")
                     continue
                 claims = [Claim.from_dict(r) for r in records]
                 yield (claims, context) if as_tuples else claims
     finally:
-        if parsed is not None:
-            parsed.close()  # ends the workers now, however the caller stopped
-
-
-def _batches(pairs: Iterable[tuple[str, Any]], size: int) -> Iterator[list[tuple[str, Any]]]:
-    batch: list[tuple[str, Any]] = []
-    for pair in pairs:
-        batch.append(pair)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        parsed.close()  # ends the workers now, however the caller stopped
 
 
 def _fitting(

@@ -51,6 +51,8 @@ def read_crlf_as_lf(doc: Doc) -> None:
     CRLF file drifted from those of its LF copy (and claims were lost). A lexeme is
     shared by the vocab, so each one is set once; this must run before the first model.
     """
+    if "\r\n" not in doc.text:  # most articles: no token to look at
+        return
     vocab = doc.vocab
     for token in doc:
         if token.is_space and "\r\n" in token.text:

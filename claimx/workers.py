@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 Record = dict[str, Any]
 #: What parsing one text gives: its claim records, or why claimx failed on it.
 Result = tuple[list[Record], str | None]
+#: A batch of (text, context) pairs and the result of each text, in order.
+Parsed = tuple[list[Result], list[tuple[str, Any]]]
 
 
 def parse_batch(nlp: Language, texts: list[str]) -> list[Result]:
@@ -52,9 +54,10 @@ def parse_batch(nlp: Language, texts: list[str]) -> list[Result]:
 
 
 def run_parallel(
-    batches: Iterable[list[str]], n_process: int, model: str | None, stance: str
-) -> Generator[list[Result], None, None]:
-    """The results of each batch, in input order, parsed by ``n_process`` workers.
+    batches: Iterable[list[tuple[str, Any]]], n_process: int, model: str | None, stance: str
+) -> Generator[Parsed, None, None]:
+    """Each batch of (text, context) pairs with its results, in input order, parsed by
+    ``n_process`` workers; only the texts travel to them.
 
     Closing the iterator (or an exception, or Ctrl-C, while it runs) ends the workers.
     """
@@ -87,10 +90,10 @@ class _Pool:
         self.procs[ours] = proc
         return ours
 
-    def map(self, batches: Iterable[list[str]]) -> Iterator[list[Result]]:
+    def map(self, batches: Iterable[list[tuple[str, Any]]]) -> Iterator[Parsed]:
         pending = iter(enumerate(batches))
-        done: dict[int, list[Result]] = {}
-        busy: dict[Connection, tuple[int, int]] = {}  # batch index and size
+        done: dict[int, Parsed] = {}
+        busy: dict[Connection, tuple[int, list[tuple[str, Any]]]] = {}  # batch index, batch
         idle = list(self.procs)
         next_out = 0
         exhausted = False
@@ -103,14 +106,16 @@ class _Pool:
                 if item is None:
                     exhausted = True
                     break
+                index, batch = item
+                texts = [text for text, _ in batch]
                 conn = idle.pop()
                 try:
-                    conn.send(item[1])
+                    conn.send(texts)
                 except OSError:  # it died while idle: a new one takes the batch
                     self._retire(conn)
                     conn = self._start()
-                    conn.send(item[1])
-                busy[conn] = item[0], len(item[1])
+                    conn.send(texts)
+                busy[conn] = index, batch
             while next_out in done:
                 yield done.pop(next_out)
                 next_out += 1
@@ -120,12 +125,12 @@ class _Pool:
                 continue
             for ready in wait(list(busy)):
                 conn = cast(Connection, ready)
-                index, size = busy.pop(conn)
+                index, batch = busy.pop(conn)
                 try:
-                    done[index] = conn.recv()
+                    done[index] = conn.recv(), batch
                 except EOFError:  # killed (out of memory?) while parsing: its batch fails alone
                     problem = "ended the worker process parsing it (out of memory, or killed)"
-                    done[index] = [([], problem)] * size
+                    done[index] = [([], problem)] * len(batch), batch
                     self._retire(conn)
                     conn = self._start()
                 idle.append(conn)
