@@ -9,8 +9,9 @@ one list or one stream), ``[]`` for JSON and the header for CSV.
 Every machine format loads back to the very same records, whatever the text: YAML
 double-quotes strings that would not survive a plain scalar (NEL, line and paragraph
 separators, control characters); JSON escapes NEL and U+2028/U+2029 so that no line splitter
-cuts a record; CSV writes each span as a start and an end column and prefixes text cells a
-spreadsheet would take for a formula with ``'`` (see :func:`csv_row`).
+cuts a record; CSV writes each span as a start and an end column, the ``targets`` list as
+one compact JSON cell, and prefixes text cells a spreadsheet would take for a formula with
+``'`` (see :func:`csv_row`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ EXTENSIONS = {
 }
 FORMATS = tuple(EXTENSIONS)
 SPAN_FIELDS = ("speaker_span", "cue_span", "target_span")
+#: Fields whose value is a list of mappings: one CSV cell each, as compact JSON.
+JSON_FIELDS = ("targets",)
 
 
 def extension(fmt: str) -> str:
@@ -218,6 +221,7 @@ def _csv_columns(fields: Iterable[str]) -> tuple[str, ...]:
 #: The CSV header: ``FIELDS`` with each span as two integer columns, ``<name>_start`` and
 #: ``<name>_end`` (``quote_starts``/``quote_ends``: one integer per fragment, joined with
 #: ``;``). No spreadsheet reads ``4`` and ``11`` as a clock time, as it does ``4:11``.
+#: ``targets`` stays one column, holding the list as JSON (see :func:`csv_row`).
 CSV_COLUMNS: tuple[str, ...] = _csv_columns(FIELDS)
 
 # OWASP's CSV-injection guidance: a cell starting with one of these is a formula (or may
@@ -230,14 +234,21 @@ def _text_cell(value: str) -> str:
     return "'" + value if _FORMULA.match(value) else value
 
 
+def _json_cell(value: list[Any]) -> str:
+    # Compact, the way pandas (json.loads) and SQLite (json_each) read it. It always starts
+    # with "[", never a formula, so the names inside stay exactly as written.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def csv_row(record: Record) -> list[str]:
     """A record as CSV cells in ``CSV_COLUMNS`` order.
 
     Spans become two integer cells (several fragments: integers joined with ``;``), ``None``
-    the empty cell, numbers their ``str()``. A text cell that starts with ``=``, ``+``, ``-``,
-    ``@``, tab or carriage return, after any apostrophes, gets one more ``'`` in front, which
-    spreadsheets show as text; to read the text back, drop the first character of a text cell
-    that matches ``'+[=+\\-@\\t\\r]``.
+    the empty cell, numbers their ``str()``, ``targets`` one cell of compact JSON (``[]`` for
+    none; ``json.loads`` gives the list back as is). A text cell that starts with ``=``,
+    ``+``, ``-``, ``@``, tab or carriage return, after any apostrophes, gets one more ``'`` in
+    front, which spreadsheets show as text; to read the text back, drop the first character of
+    a text cell that matches ``'+[=+\\-@\\t\\r]``.
     """
     cells: list[str] = []
     for key in FIELDS:
@@ -246,6 +257,8 @@ def csv_row(record: Record) -> list[str]:
             cells += ["", ""] if value is None else [str(value[0]), str(value[1])]
         elif key == "quote_spans":
             cells += [";".join(str(s) for s, _ in value), ";".join(str(e) for _, e in value)]
+        elif key in JSON_FIELDS:
+            cells.append(_json_cell(value))
         elif value is None:
             cells.append("")
         elif isinstance(value, str):
@@ -284,7 +297,7 @@ class TableWriter(Writer):
     def _write(self, record: Record) -> None:
         """Keep one row for the table."""
         stance = f"{record['stance']} {record['stance_score']:+.2f}"
-        cells = {**record, "stance": stance}
+        cells = {**record, "target": _target_cell(record), "stance": stance}
         self.rows.append(["" if cells[c] is None else str(cells[c]) for c in self.COLUMNS])
 
     def _end(self) -> None:
@@ -298,6 +311,16 @@ class TableWriter(Writer):
             # Text, not str: a quote like "[b]" or ":fire:" must not be read as Rich markup.
             table.add_row(*(Text(cell) for cell in row))
         Console(file=self.out, width=self.width, highlight=False).print(table)
+
+
+def _target_cell(record: Record) -> str | None:
+    """The main target alone (its stance has the next column); several targets one per line,
+    each with its score, so that the column stays as narrow as the longest name."""
+    targets = record["targets"]
+    main: str | None = record["target"]
+    if len(targets) < 2:
+        return main
+    return "\n".join(f"{t['target']} {t['stance_score']:+.2f}" for t in targets)
 
 
 def make_writer(fmt: str, out: TextIO) -> Writer:

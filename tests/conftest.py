@@ -40,6 +40,7 @@ _CLAIM_DEFAULTS: dict[str, Any] = {
     "stance": "neutral",
     "stance_score": 0.0,
     "source": None,
+    "targets": (),
 }
 
 
@@ -82,6 +83,8 @@ def _record_from_csv(row: dict[str, str]) -> Record:
             record[key] = _text(row[key])
         elif key == "stance_score":
             record[key] = float(row[key])
+        elif key == "targets":
+            record[key] = json.loads(row[key])  # compact JSON, never prefixed
         else:
             record[key] = _text(row[key]) or None
     return record

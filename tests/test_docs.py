@@ -11,6 +11,8 @@ import yaml
 
 import claimx
 from claimx.cli import cli
+from claimx.types import FIELDS
+from claimx.writers import CSV_COLUMNS
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -45,3 +47,10 @@ def test_every_exit_code_is_in_the_readme() -> None:
     codes = {value for name, value in vars(module).items() if name.startswith("EXIT_")}
     documented = {int(code) for code in re.findall(r"^\| (\d+) \|", README, flags=re.M)}
     assert codes | {0} == documented
+
+
+def test_key_table_lists_every_key_in_order_and_csv_every_column() -> None:
+    table = README.split("| key | meaning |\n| --- | --- |\n")[1].split("\n\n")[0]
+    keys = [key for row in table.splitlines() for key in re.findall(r"`(\w+)`", row.split("|")[1])]
+    assert keys == list(FIELDS)
+    assert all(f"`{column}`" in README for column in CSV_COLUMNS if column not in FIELDS)

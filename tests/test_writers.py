@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import make_claim
 
-from claimx.types import FIELDS
+from claimx.types import FIELDS, TARGET_FIELDS, Claim, Target
 from claimx.writers import (
     CSV_COLUMNS,
     FORMATS,
@@ -29,6 +29,13 @@ from claimx.writers import (
 )
 
 Record = dict[str, Any]
+
+# The claim with two targets: each item's span is its mention in this text.
+TWO_TARGETS_TEXT = "Peskov said the Kremlin welcomed Macron's call but rejected NATO's."
+TWO_TARGETS = (
+    Target("Emmanuel Macron", (33, 39), "support", 0.62),
+    Target("NATO", (60, 64), "oppose", -0.4),
+)
 
 CLAIMS = [
     make_claim(
@@ -46,6 +53,7 @@ CLAIMS = [
         stance="support",
         stance_score=0.4567,
         source="news/a.txt",
+        targets=(Target("the bridge", (27, 37), "support", 0.4567),),
     ),
     make_claim(
         quote="\u201cNo,\u201d \u2026 \u201cnever: 1:2\u201d\r\nnull",
@@ -54,6 +62,21 @@ CLAIMS = [
         stance="oppose",
         stance_score=-1.0,
         source="news/b.txt",
+    ),
+    make_claim(
+        speaker="Dmitry Peskov",
+        speaker_type="person",
+        speaker_span=(0, 6),
+        cue="said",
+        cue_span=(7, 11),
+        quote="the Kremlin welcomed Macron's call but rejected NATO's",
+        quote_spans=((12, 66),),
+        target="Emmanuel Macron",
+        target_span=(33, 39),
+        stance="support",
+        stance_score=0.62,
+        source="news/c.txt",
+        targets=TWO_TARGETS,
     ),
 ]
 RECORDS = [claim.to_dict() for claim in CLAIMS]
@@ -76,7 +99,10 @@ def test_machine_formats_round_trip_the_same_records(parse: Parse, fmt: str) -> 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json", "jsonl"])
 def test_keys_keep_fields_order(parse: Parse, fmt: str) -> None:
-    assert [list(record) for record in parse(fmt, render(fmt, RECORDS))] == [list(FIELDS)] * 2
+    records = parse(fmt, render(fmt, RECORDS))
+    assert [list(record) for record in records] == [list(FIELDS)] * len(RECORDS)
+    items = [item for record in records for item in record["targets"]]
+    assert [list(item) for item in items] == [list(TARGET_FIELDS)] * 3
 
 
 @pytest.mark.parametrize(
@@ -119,8 +145,9 @@ def test_json_is_streamed_one_record_per_line() -> None:
     lines = render("json", RECORDS).split("\n")
     assert lines[0].startswith('[{"source": "news/a.txt"')
     assert lines[1].startswith(' {"source": "news/b.txt"')
-    assert lines[1].endswith("}]")
-    assert lines[2] == ""
+    assert lines[2].startswith(' {"source": "news/c.txt"')
+    assert lines[2].endswith("}]")
+    assert lines[3] == ""
 
 
 def test_jsonl_keeps_line_breaks_inside_values_escaped() -> None:
@@ -161,6 +188,7 @@ def test_csv_columns_put_start_and_end_in_place_of_each_span() -> None:
         "target_end",
         "stance",
         "stance_score",
+        "targets",
     )
 
 
@@ -175,6 +203,102 @@ def test_csv_header_written_by_start() -> None:
     out = io.StringIO()
     CsvWriter(out).start()
     assert out.getvalue() == ",".join(CSV_COLUMNS) + "\r\n"
+
+
+# What every format gives for the two-target claim and for one with no target at all.
+TARGETS_EXPECTED = [
+    {
+        "target": "Emmanuel Macron",
+        "target_span": [33, 39],
+        "stance": "support",
+        "stance_score": 0.62,
+    },
+    {"target": "NATO", "target_span": [60, 64], "stance": "oppose", "stance_score": -0.4},
+]
+TARGETS_CELL = (
+    '[{"target":"Emmanuel Macron","target_span":[33,39],"stance":"support","stance_score":0.62},'
+    '{"target":"NATO","target_span":[60,64],"stance":"oppose","stance_score":-0.4}]'
+)
+
+
+def test_each_target_span_is_its_mention() -> None:
+    mentions = [TWO_TARGETS_TEXT[s:e] for s, e in (t.target_span for t in TWO_TARGETS)]
+    assert mentions == ["Macron", "NATO"]
+    claim = CLAIMS[2]
+    assert (claim.target, claim.target_span) == ("Emmanuel Macron", (33, 39))
+    assert TWO_TARGETS_TEXT[slice(*claim.quote_spans[0])] == claim.quote
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "jsonl", "csv"])
+def test_targets_come_back_from_every_format(parse: Parse, fmt: str) -> None:
+    records = parse(fmt, render(fmt, RECORDS))
+    assert [r["targets"] for r in records] == [
+        [
+            {
+                "target": "the bridge",
+                "target_span": [27, 37],
+                "stance": "support",
+                "stance_score": 0.457,
+            }
+        ],
+        [],
+        TARGETS_EXPECTED,
+    ]
+    # the first item is the main target, repeated in the claim's own keys
+    assert [records[2][key] for key in TARGET_FIELDS] == list(TARGETS_EXPECTED[0].values())
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json", "jsonl", "csv"])
+def test_every_format_gives_back_the_same_claims(parse: Parse, fmt: str) -> None:
+    claims = [Claim.from_dict(r) for r in parse(fmt, render(fmt, RECORDS))]
+    assert claims == [Claim.from_dict(claim.to_dict()) for claim in CLAIMS]
+    assert claims[1:] == CLAIMS[1:]  # scores already at to_dict's three decimals
+
+
+def test_yaml_targets_are_a_block_list_with_flow_spans() -> None:
+    text = render("yaml", RECORDS)
+    assert (
+        "  targets:\n"
+        "  - target: Emmanuel Macron\n"
+        "    target_span: [33, 39]\n"
+        "    stance: support\n"
+        "    stance_score: 0.62\n"
+        "  - target: NATO\n"
+        "    target_span: [60, 64]\n"
+        "    stance: oppose\n"
+        "    stance_score: -0.4\n"
+    ) in text
+    assert "  targets: []\n" in text
+    assert yaml.safe_load(text) == RECORDS
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_json_targets_are_a_list_of_objects(fmt: str) -> None:
+    lines = render(fmt, RECORDS).splitlines()
+    assert lines[1].endswith('"targets": []}' + ("," if fmt == "json" else ""))
+    assert json.loads(lines[2].strip("[], "))["targets"] == TARGETS_EXPECTED
+
+
+def test_csv_targets_is_one_cell_of_compact_json() -> None:
+    rows = list(csv.DictReader(io.StringIO(render("csv", RECORDS), newline="")))
+    assert [row["targets"] for row in rows[1:]] == ["[]", TARGETS_CELL]
+    assert json.loads(rows[2]["targets"]) == TARGETS_EXPECTED
+    assert (rows[2]["target"], rows[2]["target_start"], rows[2]["target_end"]) == (
+        "Emmanuel Macron",
+        "33",
+        "39",
+    )
+
+
+def test_table_lists_several_targets_one_per_line_with_their_scores() -> None:
+    out = io.StringIO()
+    write_records(TableWriter(out, width=160), RECORDS)
+    lines = out.getvalue().splitlines()
+    macron = next(line for line in lines if "Dmitry Peskov" in line)
+    assert "│ Emmanuel Macron +0.62 │ support +0.62 │" in macron
+    assert "│ NATO -0.40" in lines[lines.index(macron) + 1]
+    bridge = next(line for line in lines if "Jane Smith" in line)
+    assert re.search(r"│ the bridge +│ support \+0\.46 │", bridge)  # one target: the name alone
 
 
 # Line and paragraph separators, NEL, CR, control characters, quote marks: each must come
@@ -198,7 +322,16 @@ AWKWARD = [
 
 
 def _awkward_records() -> list[Record]:
-    return [{**RECORDS[0], "quote": text, "speaker": text, "target": text} for text in AWKWARD]
+    return [
+        {**RECORDS[0], "quote": text, "speaker": text, "target": text, "targets": _named(text)}
+        for text in AWKWARD
+    ]
+
+
+def _named(text: str) -> list[Record]:
+    """The two-target claim's ``targets``, the second one named ``text``."""
+    first, second = RECORDS[2]["targets"]
+    return [first, {**second, "target": text}]
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json", "jsonl", "csv"])
@@ -231,7 +364,14 @@ FORMULAS = ["=1+1", "+1", "-x", "@SUM(A1)", "\tx", "\rx", "'=x", "''+x", "'plain
 
 def test_csv_neutralises_formulas_in_text_cells(parse: Parse) -> None:
     records = [
-        {**RECORDS[0], "speaker": text, "quote": text, "target": text, "stance_score": -0.4}
+        {
+            **RECORDS[0],
+            "speaker": text,
+            "quote": text,
+            "target": text,
+            "stance_score": -0.4,
+            "targets": _named(text),
+        }
         for text in FORMULAS
     ]
     text = render("csv", records)
@@ -252,6 +392,9 @@ def test_csv_neutralises_formulas_in_text_cells(parse: Parse) -> None:
     assert [row["speaker"] for row in rows] == expected
     assert [row["target"] for row in rows] == expected
     assert {row["stance_score"] for row in rows} == {"-0.4"}  # numbers stay numbers
+    # the JSON cell starts with "[", so no spreadsheet runs it; the names in it stay as written
+    assert all(row["targets"].startswith('[{"target":"Emmanuel Macron"') for row in rows)
+    assert [json.loads(row["targets"])[1]["target"] for row in rows] == FORMULAS
     assert parse("csv", text) == records
 
 
