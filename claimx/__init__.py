@@ -7,10 +7,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .types import FIELDS, Claim
+from .types import FIELDS, TARGET_FIELDS, Claim, Target
 
 __version__ = "0.1.0"
-__all__ = ["FIELDS", "Claim", "__version__", "extract", "extract_many", "load"]
+__all__ = [
+    "FIELDS",
+    "TARGET_FIELDS",
+    "Claim",
+    "Target",
+    "__version__",
+    "extract",
+    "extract_many",
+    "load",
+]
 
 if TYPE_CHECKING:
     from .api import extract, extract_many, load

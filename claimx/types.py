@@ -29,12 +29,49 @@ FIELDS: tuple[str, ...] = (
     "target_span",
     "stance",
     "stance_score",
+    "targets",
 )
+#: The keys of each item of a claim's ``targets`` list, in output order.
+TARGET_FIELDS: tuple[str, ...] = ("target", "target_span", "stance", "stance_score")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One entity or topic a claim's content takes a position toward, with the speaker's
+    stance toward it. ``target_span`` is the mention the stance was read at."""
+
+    target: str
+    target_span: Span
+    stance: Stance
+    stance_score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "target_span": [self.target_span[0], self.target_span[1]],
+            "stance": self.stance,
+            "stance_score": round(self.stance_score, 3),
+        }
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> Target:
+        start, end = record["target_span"]
+        return cls(
+            record["target"],
+            (int(start), int(end)),
+            record["stance"],
+            float(record["stance_score"]),
+        )
 
 
 @dataclass(frozen=True)
 class Claim:
-    """One attributed claim. Spans are ``[start, end)`` character offsets into the article."""
+    """One attributed claim. Spans are ``[start, end)`` character offsets into the article.
+
+    ``targets`` lists everything the content takes a position toward, the main one first;
+    ``target``, ``target_span``, ``stance`` and ``stance_score`` repeat that first one (all
+    None, and the stance the content's, when there is no target).
+    """
 
     speaker: str | None
     speaker_role: str | None
@@ -50,6 +87,7 @@ class Claim:
     stance: Stance
     stance_score: float
     source: str | None = None
+    targets: tuple[Target, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The one place a claim becomes a dict: keys in ``FIELDS`` order, spans as lists."""
@@ -72,6 +110,7 @@ class Claim:
             "target_span": span(self.target_span),
             "stance": self.stance,
             "stance_score": round(self.stance_score, 3),
+            "targets": [t.to_dict() for t in self.targets],
         }
 
     @classmethod
@@ -96,4 +135,5 @@ class Claim:
             stance=record["stance"],
             stance_score=float(record["stance_score"]),
             source=record.get("source"),
+            targets=tuple(Target.from_dict(t) for t in record.get("targets") or ()),
         )
