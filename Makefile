@@ -45,8 +45,9 @@ test: lint typecheck pytest  ## ruff, mypy and the whole pytest suite
 bench: install          ## speed: claimx vs the bare base pipeline
 	$(BIN)/python bench/speed.py
 
-evaluate: install       ## dev-set figures with the reference scorer (needs ../shared)
-	$(BIN)/python bench/dev_eval.py
+# make evaluate ARGS='--stance model' passes claimx options on (and --only seesaw, --details)
+evaluate: install       ## PolNeAR and SEESAW dev figures, reference scorers (needs ../shared)
+	$(BIN)/python bench/dev_eval.py $(ARGS)
 
 MODELS_VENV := models/build/venv
 

@@ -1,11 +1,15 @@
-"""Dev-set figures (not a test): export the PolNeAR dev articles, run the claimx CLI, score.
+"""Dev-set figures (not a test): PolNeAR attributions and SEESAW stance, via the claimx CLI.
 
-    .venv/bin/python bench/dev_eval.py [-j 2] [--details PATH]
+    .venv/bin/python bench/dev_eval.py [-j 2] [--only polnear|seesaw] [--details PATH]
+                                       [claimx extract options, e.g. --stance model]
 
-Exactly what the closing notes report: ../shared/eval/export_texts.py writes the articles to
-bench/_work/dev (never committed), `claimx extract DIR -f jsonl` extracts their claims, and
-the reference scorer ../shared/eval/score.py prints its table. Exits 0 with a message when
-../shared is not beside the project.
+Exactly what the closing notes report. For each set, its articles are exported to
+bench/_work/<set> (never committed), `claimx extract DIR -f jsonl` extracts their claims
+(with any option this script does not take itself passed on), and the set's reference scorer
+prints its figures: ../shared/eval/score.py for PolNeAR, score_stance.py for SEESAW.
+``--details PATH`` writes score.py's per-claim records to PATH and score_stance.py's
+per-pair lines to PATH's sibling ``<stem>-seesaw.txt``. A set whose gold file is absent
+(../shared lives beside the project, not in it) is skipped with a message; exit status 0.
 """
 
 from __future__ import annotations
@@ -14,52 +18,98 @@ import argparse
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
-GOLD = EVAL / "polnear-dev.jsonl"
 WORK = ROOT / "bench" / "_work"
+PY = sys.executable
+SETS = ("polnear", "seesaw")
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("-j", "--jobs", type=int, default=2, help="claimx worker processes")
-    ap.add_argument("--details", help="also write the scorer's per-claim records here")
-    args = ap.parse_args()
-    if not GOLD.exists():
-        print(f"{GOLD} is absent: nothing to evaluate (it lives beside the project, not in it)")
-        return 0
-    texts, pred = WORK / "dev", WORK / "dev-pred.jsonl"
-    py = sys.executable
-    subprocess.run(
-        [py, str(EVAL / "export_texts.py"), "--gold", str(GOLD), "--out", str(texts)], check=True
-    )
+def heading(title: str, gold: Path) -> bool:
+    """Print the set's heading; False (with a message) when its gold file is absent."""
+    print(f"\n== {title}", flush=True)
+    if not gold.exists():
+        print(f"{gold} is absent: skipped (it lives beside the project, not in it)")
+        return False
+    return True
+
+
+def run(*args: str | Path, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    """Run a command to its end; its exit status."""
+    cmd = [str(a) for a in args]
+    return subprocess.run(cmd, stdout=stdout, stderr=stderr, check=False).returncode
+
+
+def extract(texts: Path, pred: Path, jobs: int, options: Sequence[str]) -> None:
+    """Claims of every article in ``texts`` to ``pred`` as JSON Lines; prints the time taken."""
+    claimx = Path(PY).parent / "claimx"
     start = time.perf_counter()
     with pred.open("w", encoding="utf-8") as out:
-        subprocess.run(
-            [
-                str(Path(py).parent / "claimx"),
-                "extract",
-                str(texts),
-                "-f",
-                "jsonl",
-                "-q",
-                "-j",
-                str(args.jobs),
-            ],
-            check=True,
-            stdout=out,
-        )
-    print(
-        f"claimx: {time.perf_counter() - start:.0f} s for {len(list(texts.glob('*.txt')))} "
-        f"articles with -j {args.jobs}; predictions in {pred}",
-        file=sys.stderr,
-    )
-    score = [py, str(EVAL / "score.py"), "--gold", str(GOLD), "--pred", str(pred)]
-    if args.details:
-        score += ["--details", args.details]
-    return subprocess.run(score, check=False).returncode
+        flags = ["-f", "jsonl", "-q", "-j", str(jobs), *options]
+        if code := run(claimx, "extract", texts, *flags, stdout=out):
+            raise SystemExit(f"claimx extract failed (exit {code}); nothing scored")
+    seconds = time.perf_counter() - start
+    n = sum(1 for _ in texts.glob("*.txt"))
+    shown = " ".join(["-j", str(jobs), *options])
+    where = pred.relative_to(ROOT)
+    print(f"claimx {shown}: {seconds:.0f} s for {n} articles; claims in {where}", flush=True)
+
+
+def polnear(jobs: int, options: Sequence[str], details: Path | None = None) -> int:
+    """PolNeAR dev: who said what, scored by score.py; its exit status."""
+    gold = EVAL / "polnear-dev.jsonl"
+    if not heading("PolNeAR dev: attributed claims (score.py)", gold):
+        return 0
+    texts, pred = WORK / "polnear", WORK / "polnear-pred.jsonl"
+    if code := run(PY, EVAL / "export_texts.py", "--gold", gold, "--out", texts):
+        return code
+    extract(texts, pred, jobs, options)
+    score: list[str | Path] = [PY, EVAL / "score.py", "--gold", gold, "--pred", pred]
+    if details:
+        score += ["--details", details]
+    return run(*score)
+
+
+def seesaw(jobs: int, options: Sequence[str], details: Path | None = None) -> int:
+    """SEESAW dev: who stands where on whom, scored by score_stance.py; its exit status."""
+    gold, scorer = EVAL / "seesaw-dev.jsonl", EVAL / "score_stance.py"
+    if not heading("SEESAW dev: stance triples (score_stance.py)", gold):
+        return 0
+    texts, pred = WORK / "seesaw", WORK / "seesaw-pred.jsonl"
+    if code := run(PY, scorer, "export", "--gold", gold, "--out", texts):
+        return code
+    extract(texts, pred, jobs, options)
+    score: list[str | Path] = [PY, scorer, "score", "--gold", gold, "--pred", pred]
+    if details is None:
+        return run(*score)
+    with details.open("w", encoding="utf-8") as pairs:  # --details writes them to stderr
+        return run(*score, "--details", stderr=pairs)
+
+
+def seesaw_details(details: Path) -> Path:
+    """Where SEESAW's per-pair lines go: beside PolNeAR's records."""
+    return details.with_name(f"{details.stem}-seesaw.txt")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
+    ap.add_argument("-j", "--jobs", type=int, default=2, help="claimx worker processes")
+    ap.add_argument("--only", choices=SETS, help="evaluate one set only")
+    ap.add_argument("--details", type=Path, help="also write the scorers' per-claim records")
+    args, options = ap.parse_known_args(argv)
+    if args.details and not args.details.parent.is_dir():
+        ap.error(f"--details: there is no folder {args.details.parent}")
+    codes = []
+    if args.only in (None, "polnear"):
+        codes.append(polnear(args.jobs, options, args.details))
+    if args.only in (None, "seesaw"):
+        details = seesaw_details(args.details) if args.details else None
+        codes.append(seesaw(args.jobs, options, details))
+    return 1 if any(codes) else 0
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
-"""Stance model figures on NewsMTSC devtest_rw / devtest_mt, and its speed.
+"""Stance model figures on NewsMTSC devtest_rw / devtest_mt and SEESAW dev, and its speed.
 
     .venv/bin/python bench/stance_bench.py [--model DIR] [--data-dir DIR] [--splits ...]
+                                           [--no-seesaw]
 
 Prints macro F1, accuracy, per-class P/R/F1 and the confusion matrix per split (NewsMTSC
 polarity 2 -> oppose, 4 -> neutral, 6 -> support), then ms per sentence for the stance model
-and for en_core_web_sm parsing the same sentences. Exits 0 with a message when the data
-(``../shared/data/newsmtsc`` beside the repo) is absent.
+and for en_core_web_sm parsing the same sentences. Then the SEESAW stance triples of whole
+articles: ``claimx extract --stance model`` over ../shared/eval/seesaw-dev.jsonl, scored by
+score_stance.py (the code path of ``bench/dev_eval.py``; about a minute). A section whose data
+(``../shared`` beside the repo) is absent is skipped with a message; exit status 0.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.dev_eval import seesaw  # noqa: E402
 from claimx.stance import LABELS, StanceModel, decide, load  # noqa: E402
 from models.build_stance import mark_target, read_examples  # noqa: E402
 from models.common import macro_f1, per_class  # noqa: E402
@@ -114,17 +118,10 @@ def speed(model: StanceModel, items: list[Item], n: int) -> None:
     print("  (bench/speed.py measures what it adds to whole articles)")
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--model", type=Path, default=None, help="default: the shipped model")
-    ap.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data" / "newsmtsc")
-    ap.add_argument("--speed-sentences", type=int, default=300, help="0: skip the timing")
-    ap.add_argument("--splits", nargs="+", default=list(SPLITS))
-    ap.add_argument("--errors", type=int, default=0, help="show the N most confident errors")
-    args = ap.parse_args(argv)
-
+def newsmtsc(args: argparse.Namespace) -> int:
+    """The model's figures on each NewsMTSC split, then its speed; the exit status."""
     if not all((args.data_dir / f"{s}.jsonl").is_file() for s in args.splits):
-        print(f"stance bench skipped: NewsMTSC not found under {args.data_dir}")
+        print(f"NewsMTSC skipped: not found under {args.data_dir}")
         return 0
     try:
         model = load(args.model)
@@ -145,6 +142,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.speed_sentences > 0:
         speed(model, first, args.speed_sentences)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--model", type=Path, default=None, help="default: the shipped model")
+    ap.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data" / "newsmtsc")
+    ap.add_argument("--speed-sentences", type=int, default=300, help="0: skip the timing")
+    ap.add_argument("--splits", nargs="+", default=list(SPLITS))
+    ap.add_argument("--errors", type=int, default=0, help="show the N most confident errors")
+    ap.add_argument("--no-seesaw", action="store_true", help="skip the SEESAW articles")
+    args = ap.parse_args(argv)
+
+    code = newsmtsc(args)
+    if args.no_seesaw:
+        return code
+    if args.model is not None:  # the CLI loads the shipped model only
+        print("\nSEESAW skipped: claimx extract cannot load --model; run without it")
+        return code
+    return seesaw(jobs=2, options=["--stance", "model"]) or code
 
 
 if __name__ == "__main__":
