@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .errors import ExtractionError, ModelError
-from .types import Claim
+from .types import DEFAULT_STANCE, Claim
 from .workers import Parsed, parse_batch, run_parallel
 
 if TYPE_CHECKING:
@@ -28,11 +28,12 @@ def default_model() -> str:
 
 
 @lru_cache(maxsize=4)
-def load(model: str | None = None, *, stance: str = "rules") -> Language:
+def load(model: str | None = None, *, stance: str = DEFAULT_STANCE) -> Language:
     """Load a spaCy base pipeline (installed package name or path) and add claimx to it.
 
-    ``stance``: ``"rules"`` (default) takes stance from cue priors and a polarity lexicon;
-    ``"model"`` adds the trained stance model (:mod:`claimx.stance`).
+    ``stance``: ``"model"`` (default) decides the stance toward each target with the trained
+    stance model (:mod:`claimx.stance`) and what the rules know for sure; ``"rules"`` with
+    cue priors and a polarity lexicon alone.
     """
     import spacy
 
@@ -57,7 +58,7 @@ def load(model: str | None = None, *, stance: str = "rules") -> Language:
     return nlp
 
 
-def extract(text: str, *, model: str | None = None, stance: str = "rules") -> list[Claim]:
+def extract(text: str, *, model: str | None = None, stance: str = DEFAULT_STANCE) -> list[Claim]:
     """All attributed claims in ``text``, in article order (``stance``: see :func:`load`)."""
     return next(extract_many([text], model=model, stance=stance))  # one path: length check, errors
 
@@ -93,7 +94,7 @@ def extract_many(
     *,
     as_tuples: bool = False,
     model: str | None = None,
-    stance: str = "rules",
+    stance: str = DEFAULT_STANCE,
     n_process: int = 1,
     batch_size: int | None = None,
     on_error: Callable[[Any, str], None] | None = None,

@@ -24,6 +24,7 @@ import click
 from . import __version__
 from .errors import ClaimxError, ExtractionError, InputError, ModelError
 from .inputs import DEFAULT_GLOB, STDIN, Input, expand, iter_texts, printable
+from .types import DEFAULT_STANCE, STANCE_MODES
 from .writers import FORMATS, Record, extension, make_writer, write_file
 
 if TYPE_CHECKING:
@@ -186,10 +187,11 @@ model_option = click.option(
 @model_option
 @click.option(
     "--stance",
-    type=click.Choice(["rules", "model"]),
-    default="rules",
+    type=click.Choice(STANCE_MODES),
+    default=DEFAULT_STANCE,
     show_default=True,
-    help="Stance from cue priors and a lexicon, or from the trained stance model too.",
+    help="Stance from the trained stance model with the rules, or from the rules alone "
+    "(cue priors and a lexicon).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 def extract(

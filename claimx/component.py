@@ -19,9 +19,7 @@ from . import attribution, blocks
 from .cues import CueLexicon
 from .lexicons import Lexicons
 from .stance import StanceModel, default_model, load
-from .types import Claim
-
-STANCE_MODES = ("model", "rules")
+from .types import DEFAULT_STANCE, STANCE_MODES, Claim
 
 Doc.set_extension("claimx_records", default=None, force=True)
 # set when extraction failed on this doc (a bug in claimx): "ExceptionType: message"
@@ -49,17 +47,16 @@ def claimx_blocks(doc: Doc) -> Doc:
 class ClaimExtractor:
     """Finds attributed claims in a parsed ``Doc`` and stores them in ``doc._.claims``.
 
-    ``stance``: ``"rules"`` (default) takes the stance toward each claim's target from the
-    cue's prior and a polarity lexicon; ``"model"`` scores it with the shipped stance model
-    (:mod:`claimx.stance`) combined with the cue's prior. The model is not the default
-    yet: on the seed article it disagrees with the careful reader on 5 of 14 core claims,
-    where the rules agree on all (models/README.md).
+    ``stance``: ``"model"`` (default) scores the stance toward each target with the shipped
+    stance model (:mod:`claimx.stance`), combined with what the rules know for sure (the
+    cue's prior where the cue governs the target, the speaker's own act on it); ``"rules"``
+    takes it from the cue's prior and a polarity lexicon alone.
 
     ``lexicons`` holds every word list extraction uses (:class:`claimx.lexicons.Lexicons`):
     the packaged ones, or those ``initialize`` read; ``to_disk`` and ``to_bytes`` save them.
     """
 
-    def __init__(self, nlp: Language, name: str = "claimx", stance: str = "rules") -> None:
+    def __init__(self, nlp: Language, name: str = "claimx", stance: str = DEFAULT_STANCE) -> None:
         if stance not in STANCE_MODES:
             raise ValueError(f"stance must be one of {', '.join(STANCE_MODES)}, not {stance!r}")
         self.name = name
@@ -121,7 +118,7 @@ class ClaimExtractor:
 
 @Language.factory(
     "claimx",
-    default_config={"stance": "rules"},
+    default_config={"stance": DEFAULT_STANCE},
     assigns=["doc._.claims", "doc._.claimx_records", "doc._.claimx_error"],
     # token.pos too, but the attribute_ruler that sets it in en_core_web_sm does not declare it
     requires=["token.dep", "token.lemma", "token.tag", "doc.ents", "doc.sents"],
@@ -143,7 +140,7 @@ def _add_blocks(nlp: Language) -> None:
         nlp.add_pipe("claimx_blocks", first=True)
 
 
-def add_to(nlp: Language, stance: str = "rules") -> None:
+def add_to(nlp: Language, stance: str = DEFAULT_STANCE) -> None:
     """Add ``claimx`` at the end of ``nlp`` (it brings ``claimx_blocks``, first)."""
     if "claimx" not in nlp.pipe_names:
         nlp.add_pipe("claimx", config={"stance": stance})

@@ -31,6 +31,9 @@ _GROUP_PRONOUNS = {"they", "them", "their"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _STOP_ROLE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _ROLE_POS = {"PROPN", "NOUN", "ADJ"}
+#: How many tokens back a person known to agree with a pronoun still beats a nearer one of
+#: unknown sex.
+_RECENT = 120
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,12 @@ class Resolver:
             sex = sex or lexicons.honorifics.get(ent[0].text)
             if sex:
                 self._genders.setdefault(self.canonical(ent), sex)
+        for ent in self.persons:  # else the article's own pronouns: "McConnell said his …"
+            name = self.canonical(ent)
+            if name not in self._genders and name.split()[0] not in lexicons.first_names:
+                sex = self._pronoun_after(ent)
+                if sex:
+                    self._genders[name] = sex
         self.roles: dict[str, str] = {}
         for ent in self.persons:
             role = self.role_of(ent)
@@ -122,6 +131,22 @@ class Resolver:
             keys = {lower} | {lower[i + 1 :] for i, ch in enumerate(lower) if ch == " "}
             for key in keys:
                 self._titled.setdefault(key, []).append(name)
+
+    def _pronoun_after(self, ent: Span, window: int = 25) -> str | None:
+        """The sex of the first he/she-type pronoun after a person subject in its sentence,
+        none being between them: "Mitch McConnell said his chamber …" -> male. Quotes are
+        skipped (their pronouns are the quoted speaker's)."""
+        if ent.root.dep_ not in _SUBJECT_DEPS:
+            return None
+        for tok in self.doc[ent.end : ent.end + window]:
+            if tok.is_sent_start or tok.ent_type_ == "PERSON":
+                return None
+            if tok.pos_ == "PRON" and not self.in_quote(tok.idx):
+                if tok.lower_ in ("he", "him", "his", "himself"):
+                    return "male"
+                if tok.lower_ in ("she", "her", "hers", "herself"):
+                    return "female"
+        return None
 
     def canonical(self, ent: Span) -> str:
         """The fullest name the article gives this person."""
@@ -221,10 +246,29 @@ class Resolver:
             self._candidates[key] = self._find_candidates(*key)
         found = self._candidates[key]
         ent = found.subjects.last_before(pronoun.i, skip)
-        return ent if ent is not None else found.all.last_before(pronoun.i, skip)
+        ent = ent if ent is not None else found.all.last_before(pronoun.i, skip)
+        sex = key[1]
+        if ent is not None and sex is not None and self.gender(self.canonical(ent)) is None:
+            # a person of unknown sex gives way to a recent one known to agree: "she" is
+            # Ms. Lynch, named two sentences back, rather than Mitch McConnell just after
+            known = self._candidates.get(("known", sex))
+            if known is None:
+                known = self._candidates[("known", sex)] = self._find_candidates("known", sex)
+            other = known.all.last_before(pronoun.i, skip)
+            if other is not None and pronoun.i - other.end <= _RECENT:
+                return other
+        return ent
 
     def _find_candidates(self, kind: str, sex: str | None) -> _Candidates:
-        """The mentions outside quotes a pronoun of ``kind`` (and ``sex``) can refer to."""
+        """The mentions outside quotes a pronoun of ``kind`` (and ``sex``) can refer to;
+        ``kind`` "known": persons known to be of ``sex``."""
+        if kind == "known":
+            ents = [
+                e
+                for e in self.persons
+                if not self.in_quote(e.start_char) and self.gender(self.canonical(e)) == sex
+            ]
+            return _Candidates(_Mentions([], self.canonical), _Mentions(ents, self.canonical))
         wanted = {"PERSON": {"PERSON"}, "group": {"ORG", "NORP", "GPE"}, "it": {"ORG", "GPE"}}
         ents = [
             e for e in self.ents if e.label_ in wanted[kind] and not self.in_quote(e.start_char)

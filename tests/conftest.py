@@ -121,6 +121,12 @@ def check_offsets(text: str, record: Record) -> None:
             assert 0 <= span[0] < span[1] <= len(text), (key, span)
     if record["cue"] is not None:
         assert text[record["cue_span"][0] : record["cue_span"][1]] == record["cue"]
+    targets = record.get("targets") or []
+    for item in targets:  # each target's mention lies in the text, inside the content
+        s, e = item["target_span"]
+        assert 0 <= s < e <= len(text) and text[s:e].strip(), ("targets", item)
+    main = {k: record[k] for k in ("target", "target_span", "stance", "stance_score")}
+    assert (targets[0] if targets else None) == (main if record["target"] is not None else None)
     parts = [text[s:e] for s, e in record["quote_spans"]]
     assert parts and all(0 <= s < e <= len(text) for s, e in record["quote_spans"])
     assert " … ".join(parts) == record["quote"], (parts, record["quote"])

@@ -429,6 +429,8 @@ def _lf_offsets(crlf: str, claim: Claim) -> dict[str, object]:
     for key in ("speaker_span", "cue_span", "target_span"):
         record[key] = shift(getattr(claim, key))
     record["quote_spans"] = [shift(s) for s in claim.quote_spans]
+    for item, target in zip(record["targets"], claim.targets, strict=True):
+        item["target_span"] = shift(target.target_span)
     record["quote"] = claim.quote.replace("\r", "")
     return record
 
@@ -449,3 +451,47 @@ def test_crlf_copy_has_the_claims_of_the_lf_copy(text: str) -> None:
     assert [_lf_offsets(crlf, c) for c in crlf_claims] == lf_claims
     for claim in crlf_claims:
         assert [crlf[s:e] for s, e in claim.quote_spans] == claim.quote.split(" … ")
+
+
+def targets(text: str, claim: Claim) -> list[tuple[str, str, str]]:
+    """Each target of ``claim``: its name, the mention its span covers, its stance."""
+    return [(t.target, text[slice(*t.target_span)], t.stance) for t in claim.targets]
+
+
+def test_every_entity_the_content_names_is_a_target_resolved_like_speakers() -> None:
+    text = (
+        "Loretta Lynch was nominated in November. "
+        '"Republicans are holding her nomination hostage," President Barack Obama said.'
+    )
+    claim = only(text)
+    named = [(name, mention) for name, mention, _ in targets(text, claim)]
+    # "her" in the quote resolves to the nominee; the speaker is never his own target
+    assert named == [("Republicans", "Republicans"), ("Loretta Lynch", "her")]
+    start = text.index("Republicans")
+    assert (claim.target, claim.target_span) == ("Republicans", (start, start + 11))
+    assert claim.targets[0].stance == "oppose"
+
+
+def test_a_title_and_a_group_are_targets() -> None:
+    text = (
+        "President Barack Obama spoke on Monday. "
+        "Tom Lee said that Republican senators had misled the president."
+    )
+    claim = only(text, "said")
+    named = [(name, mention) for name, mention, _ in targets(text, claim)]
+    assert named == [
+        ("Republican senators", "Republican senators"),
+        ("Barack Obama", "the president"),
+    ]
+
+
+def test_the_speakers_own_act_on_a_target_decides_its_stance() -> None:
+    text = "Senator Tom Lee said he would block Mary Jones's nomination."
+    assert targets(text, only(text)) == [("Mary Jones", "Mary Jones", "oppose")]
+    text = "Tom Lee said the priority was supporting Ukraine."
+    assert targets(text, only(text)) == [("Ukraine", "Ukraine", "support")]
+
+
+def test_a_pronoun_outside_quotes_agreeing_with_the_speaker_is_not_a_target() -> None:
+    text = "Tom Lee said the media had treated him unfairly."
+    assert [t.target for t in only(text).targets] == ["the media"]

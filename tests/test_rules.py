@@ -127,8 +127,9 @@ def expected(
     text: str, speaker: str, mention: str, cue: str, quote: str, target: str, **changes: Any
 ) -> dict[str, Any]:
     """The fields of a claim of ``speaker`` (mentioned as ``mention``) whose parts are each
-    one stretch of ``text``: a person's indirect, neutral claim unless ``changes`` say not."""
-    return {
+    one stretch of ``text``: a person's indirect, neutral claim unless ``changes`` say not.
+    Its ``targets`` are the main target alone unless ``changes`` give them."""
+    out = {
         "speaker": speaker,
         "speaker_role": None,
         "speaker_type": "person",
@@ -143,6 +144,10 @@ def expected(
         "stance": "neutral",
         "stance_score": 0.0,
     } | changes
+    if "targets" not in changes:
+        main = {k: out[k] for k in ("target", "target_span", "stance", "stance_score")}
+        out["targets"] = [main] if out["target"] is not None else []
+    return out
 
 
 def test_said_that_with_a_person_subject(claims: Callable[[Doc], list[Claim]]) -> None:
@@ -214,6 +219,14 @@ def _quoted(text: str) -> dict[str, Any]:
         "target_span": _span(text, "The plan"),
         "stance": "neutral",
         "stance_score": 0.0,
+        "targets": [
+            {
+                "target": "The plan",
+                "target_span": _span(text, "The plan"),
+                "stance": "neutral",
+                "stance_score": 0.0,
+            }
+        ],
     }
 
 

@@ -123,10 +123,11 @@ def test_a_cue_prior_outweighs_the_model_and_negation_flips_it() -> None:
     assert stance.combine(-1.0, True, PROBS)[0] == "support"  # "did not criticize"
 
 
-def test_the_pipeline_uses_the_model_when_asked() -> None:
+def test_the_pipeline_uses_the_model_by_default_and_the_rules_when_asked() -> None:
     text = "The mayor condemned the violent protests in the city center."
-    ruled = claimx.extract(text)
-    modelled = claimx.extract(text, stance="model")
+    ruled = claimx.extract(text, stance="rules")
+    modelled = claimx.extract(text)
+    assert modelled == claimx.extract(text, stance="model")
     assert [c.target for c in ruled] == [c.target for c in modelled] == ["the violent protests"]
     assert ruled[0].stance == modelled[0].stance == "oppose"
     # the cue's prior (-1) weighs 0.7, the model's score the rest

@@ -53,9 +53,11 @@ def find_claims(
     found = [f for f in frames.values() if f.spans]
     found += colon_frames(art, found)
     found += orphan_quote_frames(found, art)
-    claims = [assembly.to_claim(f, art) for f in found]
+    built = [assembly.to_claim(f, art) for f in found]
+    claims = [claim for claim, _ in built]
     if stance_model is not None:
         # looked up on the module at call time, so that bench/speed.py can time it
-        claims = assembly.model_stance(claims, found, art, stance_model)
+        mentions = [m for _, m in built]
+        claims = assembly.model_stance(claims, mentions, found, art, stance_model)
     claims.sort(key=lambda c: c.quote_spans[0])
     return assembly.dedupe(claims)

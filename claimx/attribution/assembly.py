@@ -12,34 +12,42 @@ from ..cues import CueMatch
 from ..quotes import QuoteIndex
 from ..speakers import Speaker
 from ..stance import StanceModel, marked_doc
-from ..types import Claim, Kind
+from ..types import Claim, Kind, Stance, Target
 from .article import WORD, Article, Frame, cue_tokens, tokens_in
-from .targets import find_target
+from .targets import Mention, find_targets
 
 JOINER = " … "
 #: How a record writes the names (and roles) of several speakers sharing a cue.
 NAMES = "; "
 
 
-def to_claim(frame: Frame, art: Article) -> Claim:
+def to_claim(frame: Frame, art: Article) -> tuple[Claim, list[Mention]]:
+    """The claim a frame makes, its stance by rule, and its targets' mentions (for the model)."""
     doc, text, resolver = art.doc, art.text, art.resolver
     speaker = frame.speaker or Speaker((), (), "unknown", None)
     cue_text, cue_span = _cue(frame.cue, doc)
     if frame.mark is not None:
         cue_text, cue_span = text[frame.mark[0] : frame.mark[1]], frame.mark
     content = tokens_in(doc, frame.spans)
-    target, target_span = find_target(frame, doc, resolver, content, speaker)
+    mentions = find_targets(frame, doc, resolver, content, speaker)
     prior, negated = _prior(frame)
-    polarity = sum(
-        stance.word_polarity(
-            t,
-            art.root(t) if frame.cue is None else _content_root(t, frame),
-            art.lexicons,
-        )
-        for t in content
-    )
-    label, score = stance.rule_stance(prior, negated, max(-1.0, min(1.0, polarity)))
-    return Claim(
+    by_sent: dict[int, float] = {}
+    for t in content:
+        root = art.root(t) if frame.cue is None else _content_root(t, frame)
+        polarity = stance.word_polarity(t, root, art.lexicons)
+        by_sent[art.sent_of[t.i]] = by_sent.get(art.sent_of[t.i], 0.0) + polarity
+    label, score = stance.rule_stance(prior, negated, _clip(sum(by_sent.values())))
+    targets = []
+    for n, m in enumerate(mentions):
+        if n == 0:  # the main target: the whole content's polarity, as a claim without one
+            t_label, t_score = label, score
+        else:
+            sent = art.sent_of[_token_at(doc, m.span[0]).i]
+            t_label, t_score = stance.rule_stance(
+                *_target_prior(m, prior, negated), _clip(by_sent.get(sent, 0.0))
+            )
+        targets.append(Target(m.name, m.span, t_label, t_score))
+    claim = Claim(
         speaker=NAMES.join(speaker.names) or None,
         speaker_role=NAMES.join(r or "" for r in speaker.roles) if any(speaker.roles) else None,
         speaker_type=speaker.type,
@@ -49,11 +57,37 @@ def to_claim(frame: Frame, art: Article) -> Claim:
         quote=JOINER.join(text[s:e] for s, e in frame.spans),
         quote_spans=tuple(frame.spans),
         kind=_kind(text, frame.spans, art.index),
-        target=target,
-        target_span=target_span,
+        target=None,
+        target_span=None,
         stance=label,
         stance_score=score,
     )
+    return _with_targets(claim, targets), mentions
+
+
+def _with_targets(claim: Claim, targets: list[Target]) -> Claim:
+    """``claim`` with ``targets``, the first repeated as its main target and stance."""
+    if not targets:
+        return replace(claim, targets=())
+    main = targets[0]
+    return replace(
+        claim,
+        target=main.target,
+        target_span=main.target_span,
+        stance=main.stance,
+        stance_score=main.stance_score,
+        targets=tuple(targets),
+    )
+
+
+def _clip(x: float) -> float:
+    return max(-1.0, min(1.0, x))
+
+
+def _token_at(doc: Doc, offset: int) -> Token:
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    assert span is not None
+    return span[0]
 
 
 def _prior(frame: Frame) -> tuple[float, bool]:
@@ -64,25 +98,53 @@ def _prior(frame: Frame) -> tuple[float, bool]:
 
 
 def model_stance(
-    claims: list[Claim], frames: list[Frame], art: Article, model: StanceModel
+    claims: list[Claim],
+    mentions: list[list[Mention]],
+    frames: list[Frame],
+    art: Article,
+    model: StanceModel,
 ) -> list[Claim]:
-    """Re-decide the stance of the claims with a target: the model reads the target's
-    sentence with the target marked, and the cue's prior is combined with it."""
-    todo, inputs = [], []
+    """Re-decide the stance toward every entity target: the model reads the target's
+    sentence with the target marked, combined with what the rules know for sure
+    (:func:`_target_prior`). The model learned from people and organisations: a topic
+    ("regular contacts") takes its stance from the rules, with the model weighing in only
+    where the rules find one."""
+    todo: list[tuple[int, int]] = []
+    inputs = []
     for i, claim in enumerate(claims):
-        if claim.target_span is None:
-            continue
-        span = art.doc.char_span(*claim.target_span, alignment_mode="expand")
-        if span is None:
-            continue
-        sent = art.sents[art.sent_of[span.start]]
-        todo.append(i)
-        inputs.append(marked_doc(model.nlp.vocab, sent, span))
-    out = list(claims)
-    for i, probs in zip(todo, model.probabilities(inputs), strict=True):
-        label, score = stance.combine(*_prior(frames[i]), probs)
-        out[i] = replace(claims[i], stance=label, stance_score=score)
+        for k, t in enumerate(claim.targets):
+            span = art.doc.char_span(*t.target_span, alignment_mode="expand")
+            if span is None or not (mentions[i][k].entity or t.stance_score):
+                continue  # a topic the rules find no stance toward stays neutral
+            sent = art.sents[art.sent_of[span.start]]
+            todo.append((i, k))
+            inputs.append(marked_doc(model.nlp.vocab, sent, span))
+    decided: dict[tuple[int, int], tuple[Stance, float]] = {}
+    for (i, k), probs in zip(todo, model.probabilities(inputs), strict=True):
+        m = mentions[i][k]
+        if m.entity:
+            decided[i, k] = stance.combine(*_target_prior(m, *_prior(frames[i])), probs)
+        else:  # a topic: the rules' evidence leads, the model weighs in
+            decided[i, k] = stance.combine(claims[i].targets[k].stance_score, False, probs)
+    out = []
+    for i, claim in enumerate(claims):
+        targets = [
+            replace(t, stance=decided[i, k][0], stance_score=decided[i, k][1])
+            if (i, k) in decided
+            else t
+            for k, t in enumerate(claim.targets)
+        ]
+        out.append(_with_targets(claim, targets) if targets else claim)
     return out
+
+
+def _target_prior(m: Mention, prior: float, negated: bool) -> tuple[float, bool]:
+    """What the rules know for sure about the stance toward one target: the cue's prior
+    where the cue governs it ("accused [X] of"), else the speaker's own act on it
+    ("to block [X's] nomination", its negation already counted); (0, False): nothing."""
+    if m.governed and prior:
+        return prior, negated
+    return m.act, False
 
 
 def _content_root(tok: Token, frame: Frame) -> Token:

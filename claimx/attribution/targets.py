@@ -1,14 +1,17 @@
-"""What a claim is about: the object of an attitude cue, else the content's main named
-entity or object, with pronouns resolved like speakers."""
+"""What a claim is about: the main target (the object of an attitude cue, else the content's
+main named entity or object) and every other person, group or organisation the content
+names, with pronouns and titles resolved like speakers."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
 from ..cues import CueMatch
 from ..speakers import Resolver, Speaker
+from ..stance.rules import word_polarity
 from .article import Frame
 
 _TARGET_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
@@ -21,6 +24,203 @@ _RELATION_PREPS = {"with"}
 #: the Capitol") is where the claim is set: a target only when nothing else is named.
 _PLACE_PREPS = {"in", "at", "across", "inside", "throughout", "near"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
+#: Pronouns that stand for a person the content takes a position toward ("she's qualified").
+_PERSON_PRONOUNS = {"he", "him", "his", "she", "her"}
+_GROUP_PRONOUNS = {"they", "them", "their"}
+#: Where a title that names a person can be a target: "the president", "the speaker".
+_MENTION_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "attr", "conj"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One target of a claim: its resolved name, the span its stance is read at, and whether
+    the cue governs it (the main target, or the cue's object: "accused [X] of"; not whom it
+    addresses: "urged [X] to …"), so that the cue's own stance applies to it."""
+
+    name: str
+    span: tuple[int, int]
+    governed: bool
+    #: a person, organisation, group or place (the stance model's domain), not a topic
+    entity: bool = True
+    #: the polarity of the speaker's own act on it: "supporting [Ukraine]", "to block [his]
+    #: nomination" (0: none)
+    act: float = 0.0
+
+
+def find_targets(
+    frame: Frame, doc: Doc, resolver: Resolver, content: list[Token], speaker: Speaker
+) -> list[Mention]:
+    """The main target (:func:`find_target`) first, then each other person, organisation or
+    group the content names, by name, title ("the president") or pronoun ("she"), once per
+    resolved name and never the speaker; in text order."""
+    own = {name.casefold() for name in speaker.names}
+    name, span = find_target(frame, doc, resolver, content, speaker)
+    found: list[Mention] = []
+    seen: set[str] = set(own)
+    by_start = {t.idx: t for t in content}
+    governed: set[int] = set()
+    addressees: set[int] = set()
+    if frame.cue is not None:
+        for obj in _objects(frame.cue, frame):
+            governed.update(c.i for c in (obj, *obj.conjuncts))
+        if any(c.dep_ == "xcomp" for c in frame.cue.verb.children):
+            addressees, governed = governed, set()  # "urged [Boehner] to bring up …"
+    if name is not None and span is not None:
+        first_tok = by_start.get(span[0])
+        entity = first_tok is not None and (
+            first_tok.ent_type_ in _TARGET_LABELS or first_tok.pos_ == "PRON" or name[:1].isupper()
+        )
+        root = doc.char_span(*span, alignment_mode="expand")
+        head = root.root if root is not None else None
+        act = _act(head, frame, speaker, resolver)
+        # the cue's stance is toward the main target, unless that is whom the cue addresses
+        main_governed = head is None or head.i not in addressees
+        found.append(Mention(name, span, main_governed, entity, act))
+        seen.add(_key(name))
+    covered = span or (0, 0)
+    content_ids = {t.i for t in content}
+    candidates = _mentions(content, content_ids, resolver, speaker)
+    if frame.cue is not None:  # "said of [Spencer]: …", "spoke about [Iran]"
+        about = [
+            t
+            for p in frame.cue.verb.children
+            if p.dep_ == "prep" and p.lower_ in ("of", "about")
+            for c in p.children
+            if c.dep_ == "pobj"
+            for t in c.subtree
+        ]
+        candidates[:0] = _mentions(about, {c.i for c in about}, resolver, speaker)
+    for at, cand_name, cand_span in candidates:
+        key = _key(cand_name)
+        if key in seen or any(_overlap(key, o) for o in own):
+            continue
+        if covered[0] <= cand_span[0] < covered[1]:
+            continue
+        seen.add(key)
+        act = _act(doc[at], frame, speaker, resolver)
+        found.append(Mention(cand_name, cand_span, at in governed, True, act))
+    return found
+
+
+def _act(target: Token | None, frame: Frame, speaker: Speaker, resolver: Resolver) -> float:
+    """The polarity of a word in the content that acts on ``target`` (its object, or the
+    owner of its object: "block [X's] nomination"), where the one acting is the speaker, "I"
+    or "we", or nobody named ("supporting Ukraine"); flipped by negation up to the content's
+    top ("no intention of engaging with Putin"). 0 when there is none, or when someone else
+    acts ("Republicans held up [her] nomination" says nothing of the speaker's stance)."""
+    if target is None:
+        return 0.0
+    tok = target.head if target.dep_ == "poss" else target
+    if tok.dep_ == "pobj":
+        tok = tok.head
+    if tok.dep_ not in ("dobj", "prep") or tok.head.i not in frame.tokens:
+        return 0.0
+    act = tok.head
+    lexicons = resolver.lexicons
+    if not lexicons.polarity.get(act.lemma_.lower()):
+        return 0.0
+    top = act
+    while top.head.i != top.i and top.head.i in frame.tokens:
+        top = top.head
+    if not _speakers_act(act, frame, speaker, resolver):
+        return 0.0
+    return word_polarity(act, top, lexicons)
+
+
+def _speakers_act(act: Token, frame: Frame, speaker: Speaker, resolver: Resolver) -> bool:
+    """Is the agent of ``act`` the speaker (or unnamed)? Climbs through controlled clauses
+    ("wants to block"); an object controls a clause under a preposition ("blasted
+    [Republicans] for preventing …")."""
+    node, came_by_prep = act, False
+    while True:
+        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            return _is_speaker(subject, speaker, resolver)
+        if came_by_prep:
+            obj = next((c for c in node.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return _is_speaker(obj, speaker, resolver)
+        if frame.cue is not None and node.i == frame.cue.verb.i:
+            return True
+        if node.head.i == node.i or node.dep_ not in ("xcomp", "pcomp", "pobj", "prep", "advcl"):
+            return node.dep_ != "ccomp" or node.head.i not in frame.tokens
+        came_by_prep = node.dep_ in ("pcomp", "pobj") or came_by_prep
+        node = node.head
+
+
+def _is_speaker(tok: Token, speaker: Speaker, resolver: Resolver) -> bool:
+    """Does ``tok`` (an agent) stand for the speaker, or for nobody in particular?"""
+    if tok.lower_ in ("i", "we"):
+        return True
+    if tok.pos_ == "PRON":
+        if tok.lower_ in _PERSON_PRONOUNS or tok.lower_ in _GROUP_PRONOUNS:
+            return _speaker_pronoun(tok, speaker, resolver)
+        return True
+    ent = resolver.ent_at(tok.i)
+    if ent is None or ent.label_ not in _TARGET_LABELS:
+        return tok.ent_type_ == ""  # "the priority lies in supporting Ukraine"
+    name = _key(_name_of(ent, resolver))
+    return any(_overlap(name, o.casefold()) for o in speaker.names)
+
+
+def _key(name: str) -> str:
+    return name.casefold().removeprefix("the ")
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Do two names share all the words of the shorter ("obama" and "barack obama")?"""
+    wa, wb = set(a.split()), set(b.split())
+    return bool(wa and wb) and (wa <= wb or wb <= wa)
+
+
+def _speaker_pronoun(pron: Token, speaker: Speaker, resolver: Resolver) -> bool:
+    """Outside quotes, a pronoun agreeing with a person speaker is the speaker ("Trump said
+    the media treated him unfairly", "defended her record"); inside, the speaker is "I"."""
+    if resolver.in_quote(pron.idx) or speaker.type != "person":
+        return False
+    if not speaker.names:
+        return True
+    sex = "male" if pron.lower_ in ("he", "him", "his") else "female"
+    return resolver.gender(speaker.names[0]) in (sex, None)
+
+
+def _mentions(
+    content: list[Token], content_ids: set[int], resolver: Resolver, speaker: Speaker
+) -> list[tuple[int, str, tuple[int, int]]]:
+    """Candidate targets in the content, in text order: (head token, name, span)."""
+    doc = resolver.doc
+    out: list[tuple[int, str, tuple[int, int]]] = []
+    done: set[int] = set()
+    for tok in content:
+        if tok.i in done:
+            continue
+        ent = resolver.ent_at(tok.i)
+        if ent is not None:
+            done.update(range(ent.start, ent.end))
+            if ent.label_ not in _TARGET_LABELS or ent.start not in content_ids:
+                continue
+            if ent.root.pos_ in ("PROPN", "NOUN") and not _is_placed(ent):
+                out.append((ent.root.i, _name_of(ent, resolver), _ent_span(ent)))
+            else:
+                for group in _groups({ent.start, ent.root.head.i} & content_ids, resolver):
+                    out.append((group.root.i, group.text, (group.start_char, group.end_char)))
+            continue
+        if tok.lower_ in _GROUP_PRONOUNS and tok.pos_ == "PRON" and resolver.in_quote(tok.idx):
+            ent = resolver.antecedent(tok, skip=speaker.names)  # outside quotes, often the speaker
+            if ent is not None:
+                out.append((tok.i, _name_of(ent, resolver), (tok.idx, tok.idx + len(tok))))
+        elif tok.lower_ in _PERSON_PRONOUNS and tok.pos_ == "PRON":
+            if not _speaker_pronoun(tok, speaker, resolver):
+                ent = resolver.antecedent(tok, skip=speaker.names)
+                if ent is not None:
+                    out.append((tok.i, _name_of(ent, resolver), (tok.idx, tok.idx + len(tok))))
+        elif tok.pos_ == "NOUN" and tok.dep_ in _MENTION_DEPS and tok.tag_ == "NN":
+            phrase = doc[_phrase_start(tok) : tok.i + 1]
+            if phrase[0].lower_ == "the":
+                person = resolver.by_title(phrase)
+                if person is not None:
+                    out.append((tok.i, person, (phrase.start_char, phrase.end_char)))
+    return out
 
 
 def find_target(
@@ -47,13 +247,15 @@ def find_target(
         and e.root.pos_ in ("PROPN", "NOUN")  # not "Russian" in "the Russian president"
         and not any(_name_of(e, resolver) in name for name in speaker.names)
     ]
+    ents += [g for g in _groups(content_ids, resolver) if g.start > first]
+    ents.sort(key=lambda e: e.start)
     ents.sort(key=_is_placed)  # stable: places last, the rest in text order
     chosen = [e for e in ents if e.root.dep_ in _OBJECT_DEPS] or ents
     if chosen:
         relation = _relation(chosen[0], content_ids)
         if relation is not None:
             return relation.text, (relation.start_char, relation.end_char)
-        return _name_of(chosen[0], resolver), (chosen[0].start_char, chosen[0].end_char)
+        return _name_of(chosen[0], resolver), _ent_span(chosen[0])
     objects = [o for o in objects if o.pos_ != "PRON"]
     if objects:
         return _noun_phrase(objects[0], doc, resolver)
@@ -64,6 +266,19 @@ def find_target(
     if subjects and subjects[0].lower_ in ("he", "she"):  # "it" and "they" too often misled
         return _pronoun_target(subjects[0], doc, resolver, speaker)
     return None, None
+
+
+def _groups(content_ids: set[int], resolver: Resolver) -> list[Span]:
+    """People named by a nationality or party and a plural noun: "European leaders"."""
+    out = []
+    for i in sorted(content_ids):
+        ent = resolver.ent_at(i)
+        if ent is None or ent.start != i or ent.label_ != "NORP":
+            continue
+        head = ent.root.head
+        if ent.root.dep_ == "amod" and head.tag_ == "NNS" and head.i in content_ids:
+            out.append(resolver.doc[ent.start : head.i + 1])
+    return out
 
 
 def _pronoun_target(
@@ -139,6 +354,12 @@ def _name_of(ent: Span, resolver: Resolver) -> str:
     return text[4:] if text.lower().startswith("the ") else text
 
 
+def _ent_span(ent: Span) -> tuple[int, int]:
+    """An entity's offsets without a possessive ending NER took in ("Jones's")."""
+    named = ent[:-1] if len(ent) > 1 and ent[-1].tag_ == "POS" else ent
+    return named.start_char, named.end_char
+
+
 def _is_placed(ent: Span) -> bool:
     """Is ``ent`` a place named as the object of a preposition of place ("in Paris")?"""
     return (
@@ -190,7 +411,7 @@ def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[
             return _noun_phrase(objs[0], doc, resolver)
     ent = resolver.ent_at(head.i)
     if ent is not None and ent.label_ in _TARGET_LABELS:
-        return _name_of(ent, resolver), (ent.start_char, ent.end_char)
+        return _name_of(ent, resolver), _ent_span(ent)
     other = _relation_object(head)  # "talks [with Iran]": the relation is the target
     span = doc[_phrase_start(head) : (other.right_edge if other else head).i + 1]
     # the target names the phrase without the marks of a quote it cuts through ("regular"
