@@ -495,3 +495,30 @@ def test_the_speakers_own_act_on_a_target_decides_its_stance() -> None:
 def test_a_pronoun_outside_quotes_agreeing_with_the_speaker_is_not_a_target() -> None:
     text = "Tom Lee said the media had treated him unfairly."
     assert [t.target for t in only(text).targets] == ["the media"]
+
+
+def test_a_pronoun_prefers_a_recent_person_known_to_agree() -> None:
+    # "his" tells the article's reader Kallas is a man; nobody says what Tarrow is
+    text = (
+        "Zorbo Kallas said his bill would pass. Kim Tarrow spoke next. "
+        '"He is wrong about the bill," Tom Lee said.'
+    )
+    [claim] = [c for c in claimx.extract(text) if c.speaker == "Tom Lee"]
+    assert [(t.target, text[slice(*t.target_span)]) for t in claim.targets] == [
+        ("Zorbo Kallas", "He")
+    ]
+
+
+def test_the_cues_stance_is_not_toward_whom_it_addresses() -> None:
+    # "praised" is for Jones; "urged … to resign" is for the resignation, not for Jones
+    praised = claimx.extract("Tom Lee praised Mary Jones.", stance="rules")
+    urged = claimx.extract("Tom Lee urged Mary Jones to resign.", stance="rules")
+    assert [(t.target, t.stance) for c in praised for t in c.targets] == [("Mary Jones", "support")]
+    assert [(t.target, t.stance) for c in urged for t in c.targets] == [("Mary Jones", "neutral")]
+
+
+def test_whom_a_cue_speaks_of_is_a_target() -> None:
+    text = 'Defense Secretary Mark Esper said of Richard Spencer: "I am deeply troubled."'
+    assert [(t.target, text[slice(*t.target_span)]) for t in only(text).targets] == [
+        ("Richard Spencer", "Richard Spencer")
+    ]

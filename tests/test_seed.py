@@ -22,10 +22,11 @@ EXPECTED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def seed() -> tuple[str, list[Claim]]:
+@pytest.fixture(scope="module", params=["model", "rules"])
+def seed(request: pytest.FixtureRequest) -> tuple[str, list[Claim]]:
+    """The seed's claims with the default stance (the model) and with the rules alone."""
     text = SEED.read_text(encoding="utf-8")
-    return text, claimx.extract(text)
+    return text, claimx.extract(text, stance=request.param)
 
 
 def _find(claims: list[Claim], expected: dict[str, Any]) -> Claim:

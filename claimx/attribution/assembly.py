@@ -40,7 +40,9 @@ def to_claim(frame: Frame, art: Article) -> tuple[Claim, list[Mention]]:
     targets = []
     for n, m in enumerate(mentions):
         if n == 0:  # the main target: the whole content's polarity, as a claim without one
-            t_label, t_score = label, score
+            t_label, t_score = stance.rule_stance(
+                *_target_prior(m, prior, negated), _clip(sum(by_sent.values()))
+            )
         else:
             sent = art.sent_of[_token_at(doc, m.span[0]).i]
             t_label, t_score = stance.rule_stance(
