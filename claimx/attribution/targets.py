@@ -21,8 +21,9 @@ _OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "nsubjpass"}
 #: Obama", where a stance toward the relation is the opposite of one toward the entity).
 _RELATION_PREPS = {"with"}
 #: A place an entity names after one of these prepositions ("voices in Paris", "a rally at
-#: the Capitol") is where the claim is set: a target only when nothing else is named.
-_PLACE_PREPS = {"in", "at", "across", "inside", "throughout", "near"}
+#: the Capitol", "a prosecutor from New York") is where the claim or someone in it is set: a
+#: target only when nothing else is named.
+_PLACE_PREPS = {"in", "at", "across", "inside", "throughout", "near", "from"}
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: Pronouns that stand for a person the content takes a position toward ("she's qualified").
 _PERSON_PRONOUNS = {"he", "him", "his", "she", "her"}
