@@ -157,9 +157,13 @@ def _is_speaker(tok: Token, speaker: Speaker, resolver: Resolver) -> bool:
         if tok.lower_ in _PERSON_PRONOUNS or tok.lower_ in _GROUP_PRONOUNS:
             return _speaker_pronoun(tok, speaker, resolver)
         return True
+    if speaker.span is not None and speaker.span[0] <= tok.idx < speaker.span[1]:
+        return True
     ent = resolver.ent_at(tok.i)
     if ent is None or ent.label_ not in _TARGET_LABELS:
-        return tok.ent_type_ == ""  # "the priority lies in supporting Ukraine"
+        # someone else ("the government would back …"), or nobody ("the priority lies in
+        # supporting Ukraine")
+        return tok.ent_type_ == "" and tok.lemma_.lower() not in resolver.lexicons.roles
     name = _key(_name_of(ent, resolver))
     return any(_overlap(name, o.casefold()) for o in speaker.names)
 
