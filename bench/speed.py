@@ -10,13 +10,13 @@ Runs, alternating in each round so that machine noise hits all alike:
   rules    the same with claimx.load(stance="rules")               (no stance model)
 and prints the median wall time of each, claimx/bare (the default pipeline, stance model
 included; target <= 1.25), claimx/claimx2 (target >= 1.5 on 2 cores), api/rules (what the
-stance model adds over the rules alone) and the median time of `claimx --help` (target < 0.3 s). The two ratios of one
-process each are printed in CPU time too (user + system), which a busy machine disturbs less
-than wall time, and the stance model's cost is also timed inside the api run (loading it,
-marking and scoring the targets, against the rest), which the machine's load between runs
-cannot skew. The articles are the
-first N of ../shared/eval/polnear-dev.jsonl when it is beside the project (written to
-bench/_work, never committed), else N copies of the seed article.
+stance model adds over the rules alone) and the median time of `claimx --help` (target
+< 0.3 s). The two ratios of one process each are printed in CPU time too (user + system),
+which a busy machine disturbs less than wall time, and the stance model's cost is also
+timed inside the api run (loading it, marking and scoring the targets, against the rest),
+which the machine's load between runs cannot skew. The articles are the first N of
+../shared/eval/polnear-dev.jsonl when it is beside the project (written to bench/_work,
+never committed), else N copies of the seed article.
 """
 
 from __future__ import annotations
