@@ -63,9 +63,11 @@ models: install         ## rebuild models/stance from ../shared/data/newsmtsc (1
 	wait $$t0 || { kill $$t1; exit 1; }; wait $$t1
 	$(BIN)/python models/build_stance.py train --raw-vectors models/build/raw-vectors
 
+# Extras stay in the lock (no --strip-extras): weasel needs smart-open[http], and pip's
+# --require-hashes refuses an extra that is not itself pinned once a newer smart-open exists.
 lock:                   ## re-pin dependencies with hashes (needs pip-tools)
-	pip-compile --generate-hashes --allow-unsafe --strip-extras -o requirements.lock requirements.in
-	pip-compile --generate-hashes --allow-unsafe --strip-extras -o requirements-dev.lock requirements-dev.in
+	pip-compile --generate-hashes --allow-unsafe -o requirements.lock requirements.in
+	pip-compile --generate-hashes --allow-unsafe -o requirements-dev.lock requirements-dev.in
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
