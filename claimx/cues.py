@@ -62,6 +62,11 @@ class CueLexicon:
         # prepositional cues by their first word: "according" (to X), "in" (a new poll)
         self._preps = {e.lemma: e for e in entries if e.pos == "ADP"}
 
+    def attitude(self, lemma: str) -> float:
+        """The stance prior of a one-word attitude verb ("praise" +0.8), 0 for any other."""
+        entry = self._single.get(lemma)
+        return entry.prior if entry is not None and entry.cls == "attitude" else 0.0
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CueLexicon) and other.entries == self.entries
 

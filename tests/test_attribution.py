@@ -522,3 +522,15 @@ def test_whom_a_cue_speaks_of_is_a_target() -> None:
     assert [(t.target, text[slice(*t.target_span)]) for t in only(text).targets] == [
         ("Richard Spencer", "Richard Spencer")
     ]
+
+
+def test_an_attitude_verb_the_speaker_uses_in_a_quote_gives_the_stance() -> None:
+    # "We commend X" is the speaker's own act; "Republicans condemned X" is someone else's
+    ours = '"We commend Mary Jones for her courage," Tom Lee said.'
+    theirs = '"Republicans condemned Mary Jones," Tom Lee said.'
+    assert [(t.target, t.stance) for t in only(ours).targets] == [("Mary Jones", "support")]
+    rules = claimx.extract(theirs, stance="rules")
+    assert [(t.target, t.stance) for c in rules for t in c.targets] == [
+        ("Mary Jones", "neutral"),
+        ("Republicans", "neutral"),
+    ]

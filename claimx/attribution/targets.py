@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..cues import CueMatch
 from ..speakers import Resolver, Speaker
-from ..stance.rules import word_polarity
+from ..stance.rules import polarity_sign
 from .article import Frame
 
 _TARGET_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
@@ -120,14 +120,14 @@ def _act(target: Token | None, frame: Frame, speaker: Speaker, resolver: Resolve
         return 0.0
     act = tok.head
     lexicons = resolver.lexicons
-    if not lexicons.polarity.get(act.lemma_.lower()):
+    lemma = act.lemma_.lower()
+    value = lexicons.polarity.get(lemma) or lexicons.cues.attitude(lemma)  # "I commend X"
+    if not value or not _speakers_act(act, frame, speaker, resolver):
         return 0.0
     top = act
     while top.head.i != top.i and top.head.i in frame.tokens:
         top = top.head
-    if not _speakers_act(act, frame, speaker, resolver):
-        return 0.0
-    return word_polarity(act, top, lexicons)
+    return polarity_sign(act, top, lexicons) * value
 
 
 def _speakers_act(act: Token, frame: Frame, speaker: Speaker, resolver: Resolver) -> bool:

@@ -35,8 +35,11 @@ def word_polarity(token: Token, root: Token, lexicons: Lexicons) -> float:
     """Polarity of one content word, flipped by negation and by shifters (words that reverse
     what they govern) up to ``root``; polarity and shifters come from ``lexicons``."""
     value = lexicons.polarity.get(token.lemma_.lower(), 0.0)
-    if not value:
-        return 0.0
+    return polarity_sign(token, root, lexicons) * value if value else 0.0
+
+
+def polarity_sign(token: Token, root: Token, lexicons: Lexicons) -> int:
+    """-1 where negation and shifters up to ``root`` reverse what ``token`` says, else 1."""
     sign = -1 if is_negated(token) else 1
     node = token
     while node.i != root.i and node.head.i != node.i:
@@ -45,7 +48,7 @@ def word_polarity(token: Token, root: Token, lexicons: Lexicons) -> float:
             sign = -sign
         if is_negated(node):
             sign = -sign
-    return sign * value
+    return sign
 
 
 def label(score: float) -> Stance:
