@@ -29,6 +29,7 @@ _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 #: "held up her nomination"). "They" is left out: resolved to the nearest group, it named
 #: the wrong one more often than the right one.
 _PERSON_PRONOUNS = {"he", "him", "his", "she", "her"}
+#: Pronouns an agent can stand for the speaker's group with ("they want to block …").
 _GROUP_PRONOUNS = {"they", "them", "their"}
 #: Where a title that names a person can be a target: "the president", "the speaker".
 _MENTION_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "attr", "conj"}
@@ -60,7 +61,6 @@ def find_targets(
     name, span = find_target(frame, doc, resolver, content, speaker)
     found: list[Mention] = []
     seen: set[str] = set(own)
-    by_start = {t.idx: t for t in content}
     governed: set[int] = set()
     addressees: set[int] = set()
     if frame.cue is not None:
@@ -69,12 +69,14 @@ def find_targets(
         if any(c.dep_ == "xcomp" for c in frame.cue.verb.children):
             addressees, governed = governed, set()  # "urged [Boehner] to bring up …"
     if name is not None and span is not None:
-        first_tok = by_start.get(span[0])
-        entity = first_tok is not None and (
-            first_tok.ent_type_ in _TARGET_LABELS or first_tok.pos_ == "PRON" or name[:1].isupper()
+        mention = doc.char_span(*span, alignment_mode="expand")
+        head = mention.root if mention is not None else None
+        # named ("Putin", "European leaders"), a pronoun, or a title the article gave someone
+        entity = mention is not None and (
+            any(t.ent_type_ in _TARGET_LABELS for t in mention)
+            or mention.root.pos_ == "PRON"
+            or resolver.by_title(mention) is not None
         )
-        root = doc.char_span(*span, alignment_mode="expand")
-        head = root.root if root is not None else None
         act = _act(head, frame, speaker, resolver)
         # the cue's stance is toward the main target, unless that is whom the cue addresses
         main_governed = head is None or head.i not in addressees
@@ -250,7 +252,7 @@ def find_target(
         and e.root.pos_ in ("PROPN", "NOUN")  # not "Russian" in "the Russian president"
         and not any(_name_of(e, resolver) in name for name in speaker.names)
     ]
-    ents += [g for g in _groups(content_ids, resolver) if g.start > first]
+    ents += _groups(content_ids, resolver)
     ents.sort(key=lambda e: e.start)
     ents.sort(key=_is_placed)  # stable: places last, the rest in text order
     chosen = [e for e in ents if e.root.dep_ in _OBJECT_DEPS] or ents
