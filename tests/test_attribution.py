@@ -534,3 +534,52 @@ def test_an_attitude_verb_the_speaker_uses_in_a_quote_gives_the_stance() -> None
         ("Mary Jones", "neutral"),
         ("Republicans", "neutral"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "mention"),
+    [
+        (
+            "CONCORD, N.H. — Nikki Haley on Friday attacked Donald Trump, calling the former "
+            'president "unhinged."',
+            "Nikki Haley",
+            "Nikki Haley",
+        ),
+        (
+            "BERLIN, Jan 12 (dpa) - Germany's economy minister said the recession would end.",
+            "Germany's economy minister",
+            "Germany's economy minister",
+        ),
+        (
+            "SAN JOSE, Calif., March 3, 2024 /PRNewswire/ -- Acme Corp. said it expects "
+            "revenue to rise.",
+            "Acme Corp.",
+            "Acme Corp.",
+        ),
+        (
+            "WASHINGTON  - U.S. President Donald Trump said on Thursday that the wall would "
+            "be built.",
+            "Donald Trump",
+            "President Donald Trump",
+        ),
+        (
+            "Washington (CNN) — Mike Huckabee said the shootings were domestic terrorism.",
+            "Mike Huckabee",
+            "Mike Huckabee",
+        ),
+        (
+            "City budget\n\nST. LOUIS, Mo. – Mayor Tishaura Jones said the city would appeal.",
+            "Tishaura Jones",
+            "Mayor Tishaura Jones",
+        ),
+    ],
+)
+def test_a_dateline_is_never_speaker_target_or_content(
+    text: str, speaker: str, mention: str
+) -> None:
+    body = text.index(mention)
+    for claim in claimx.extract(text):
+        assert claim.speaker == speaker
+        assert claim.speaker_span == (body, body + len(mention))
+        spans = [*claim.quote_spans, *(t.target_span for t in claim.targets)]
+        assert all(start >= body for start, _ in spans)
