@@ -73,6 +73,39 @@ def _text(tokens: list[Token]) -> str | None:
     return tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text
 
 
+def _tidy_names(doc: Doc, lexicons: Lexicons) -> list[Span]:
+    """The doc's entities with people's names as a reader would cut them: a role word NER
+    took in left out ("[Spokeswoman] Rebecca Hill"), a first name it left out between a
+    title and the name taken in ("Defense Minister [Rustem] Umerov"), and two halves of one
+    name joined ("Prince [Abdulaziz][bin Salman]")."""
+    out: list[Span] = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            out.append(ent)
+            continue
+        start, end = ent.start, ent.end
+        while end - start > 1 and lexicons.roles.get(doc[start].lower_) == "person":
+            start += 1
+        first = start - 1
+        title = doc[first - 1] if first >= 1 else None  # "Minister [Rustem] Umerov"
+        if (
+            title is not None
+            and (lexicons.roles.get(title.lower_) == "person" or title.text in lexicons.honorifics)
+            and start == ent.start
+            and doc[first].pos_ == "PROPN"
+            and doc[first].ent_type_ == ""
+            and doc[first].text[:1].isupper()
+            and doc[first].lower_ not in lexicons.roles
+            and doc[first].text not in lexicons.honorifics
+            and (not out or out[-1].end <= first)
+        ):
+            start = first
+        if out and out[-1].label_ == "PERSON" and out[-1].end == start:
+            start = out.pop().start
+        out.append(Span(doc, start, end, label="PERSON"))
+    return out
+
+
 def _name(span: Span) -> str:
     tokens = _strip_det(list(span))
     return _text(tokens) or span.text
@@ -90,7 +123,7 @@ class Resolver:
         self.doc = doc
         self.lexicons = lexicons
         self.quotes = QuoteIndex(quotes)
-        self.ents = list(doc.ents)  # Doc.ents builds new spans on every access
+        self.ents = _tidy_names(doc, lexicons)  # Doc.ents builds new spans on every access
         self._ent_starts = [e.start for e in self.ents]  # sorted: entities never overlap
         self._ent_chars = [e.start_char for e in self.ents]
         self.persons = [e for e in self.ents if e.label_ == "PERSON" and _strip_det(list(e))]
@@ -196,9 +229,13 @@ class Resolver:
         i = ent.start - 1
         while i >= 0:
             tok = self.doc[i]
-            if tok.pos_ not in _ROLE_POS or tok.dep_ == "cc" or tok.ent_type_ in _STOP_ROLE_LABELS:
-                break
-            if tok.ent_type_ == "PERSON":
+            of = tok.lower_ == "of" and i > 0 and self.doc[i - 1].pos_ in ("PROPN", "NOUN")
+            if not of and (
+                tok.pos_ not in _ROLE_POS or tok.dep_ == "cc" or tok.ent_type_ in _STOP_ROLE_LABELS
+            ):
+                break  # "of" stays inside a title: "Bank of Portugal Governor"
+            other = self.ent_at(i)
+            if other is not None and other.label_ == "PERSON":
                 break
             words.insert(0, tok)
             if tok.is_sent_start:
@@ -208,6 +245,8 @@ class Resolver:
             for child in ent.root.children:
                 if child.dep_ == "appos" and child.ent_type_ != "PERSON":
                     words = _strip_det([t for t in child.subtree if not t.is_punct])
+                    if not any(t.pos_ in ("NOUN", "PROPN") for t in words):
+                        words = []  # an age: "Ron Harris, 47,"
                     break
         words = _strip_det(words)
         return _text(words)
@@ -296,6 +335,11 @@ class Resolver:
                 self.role_of(e) or self.roles.get(n) for e, n in zip(persons, names, strict=True)
             ]
             return Speaker(tuple(dict.fromkeys(names)), tuple(roles), "person", mention)
+        named = self._apposed_person(subject)
+        if named is not None:  # "The chief executive, Anne Klibanski, said"
+            ent, role = named
+            span = (mention[0], ent.end_char)
+            return Speaker.one(self.canonical(ent), role, "person", span)
         if subject.pos_ == "PROPN" and subject.text in self._full:  # a surname NER missed
             name = self.full_name(subject.text, subject.i)
             return Speaker.one(name, self.roles.get(name), "person", mention)
@@ -312,6 +356,23 @@ class Resolver:
         if kind is None:
             kind = "group" if subject.tag_ in ("NNS", "NNPS") else "unknown"
         return Speaker.one(_text(words), None, kind, mention)  # type: ignore[arg-type]
+
+    def _apposed_person(self, subject: Token) -> tuple[Span, str | None] | None:
+        """The person a title subject names in an apposition set off by commas, and the
+        title as the role: "[The chief executive], [Anne Klibanski], said"."""
+        if subject.pos_ != "NOUN":
+            return None
+        for child in subject.children:
+            if child.dep_ != "appos":
+                continue
+            ents = self.ents_within(
+                child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
+            )
+            persons = [e for e in ents if e.label_ == "PERSON"]
+            if persons:
+                role = _text(_strip_det([self.doc[i] for i in mention_tokens(subject)]))
+                return persons[0], role
+        return None
 
     def entity_speaker(self, ent: Span, mention: tuple[int, int]) -> Speaker:
         """The speaker a named entity stands for, mentioned at ``mention``."""

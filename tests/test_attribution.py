@@ -583,3 +583,54 @@ def test_a_dateline_is_never_speaker_target_or_content(
         assert claim.speaker_span == (body, body + len(mention))
         spans = [*claim.quote_spans, *(t.target_span for t in claim.targets)]
         assert all(start >= body for start, _ in spans)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "role", "mention"),
+    [
+        (
+            "The chief executive, Anne Klibanski, said the hospital would expand.",
+            "Anne Klibanski",
+            "chief executive",
+            "chief executive, Anne Klibanski",
+        ),
+        (
+            "Walmart's chief financial officer, John David Rainey, said sales rose.",
+            "John David Rainey",
+            "Walmart's chief financial officer",
+            "Walmart's chief financial officer, John David Rainey",
+        ),
+        (
+            "Spokeswoman Rebecca Hill said the company would not comment.",
+            "Rebecca Hill",
+            "Spokeswoman",
+            "Spokeswoman Rebecca Hill",
+        ),
+        (
+            "Bank of Portugal Governor Mario Centeno said rates would fall.",
+            "Mario Centeno",
+            "Bank of Portugal Governor",
+            "Bank of Portugal Governor Mario Centeno",
+        ),
+        (
+            "Ukrainian Defense Minister Rustem Umerov said the talks went well.",
+            "Rustem Umerov",
+            "Ukrainian Defense Minister",
+            "Ukrainian Defense Minister Rustem Umerov",
+        ),
+        ("Ron Harris, 47, said he had waited for hours.", "Ron Harris", None, "Ron Harris"),
+        (
+            "Saudi Energy Minister Prince Abdulaziz bin Salman said output would stay flat.",
+            "Prince Abdulaziz bin Salman",
+            "Saudi Energy Minister",
+            "Saudi Energy Minister Prince Abdulaziz bin Salman",
+        ),
+    ],
+)
+def test_a_name_and_its_title_are_cut_where_a_reader_cuts_them(
+    text: str, speaker: str, role: str | None, mention: str
+) -> None:
+    claim = only(text)
+    assert (claim.speaker, claim.speaker_role) == (speaker, role)
+    start = text.index(mention)
+    assert claim.speaker_span == (start, start + len(mention))
