@@ -408,6 +408,36 @@ def test_seem_attributes_an_impression_to_its_subject() -> None:
     assert claimx.extract("The senator appeared on CNN on Sunday.") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "quote"),
+    [
+        # a cue with words of its own after it does not report the clause before it
+        (
+            "ECB holds rates, Lagarde warns against premature cuts\n\nThe bank met on Thursday.",
+            "Lagarde",
+            "warns",
+            "against premature cuts",
+        ),
+        (
+            "Measles cases rise sharply in Europe, WHO says\n\nCases tripled last year.",
+            "WHO",
+            "says",
+            "Measles cases rise sharply in Europe",
+        ),
+        ("The deal is done, Smith told reporters.", "Smith", "told", "The deal is done"),
+        (
+            "The minister said talks had failed. The union countered that talks would resume.",
+            "union",
+            "countered",
+            "that talks would resume",
+        ),
+    ],
+)
+def test_headline_and_wire_constructions(text: str, speaker: str, cue: str, quote: str) -> None:
+    claim = only(text, cue)
+    assert (claim.speaker, claim.quote) == (speaker, quote)
+
+
 def test_nominal_cue_with_a_possessor() -> None:
     text = "The vote followed Senator Ann Lee's claim that the tax was unfair."
     claim = only(text)

@@ -21,6 +21,10 @@ _CONTENT_PREPS = {
     "evidence": {"with"},
 }
 _NOMINAL_PREPS = {"of", "for", "to", "on", "about", "against", "over", "with"}
+#: What a cue's own complement after it can be: "warns [against premature cuts]" (not when
+#: or where: "…, she said [on Monday]").
+_AFTER_DEPS = {"dobj", "ccomp", "xcomp"}
+_AFTER_PREPS = {"against", "about", "of", "for", "over"}
 
 
 def content_tokens(m: CueMatch, doc: Doc, lexicons: Lexicons) -> set[int]:
@@ -48,6 +52,17 @@ def content_tokens(m: CueMatch, doc: Doc, lexicons: Lexicons) -> set[int]:
             or (child.dep_ == "prep" and child.lower_ in _CONTENT_PREPS.get(entry.cls, ()))
         ):
             parts.append(child)
+    after = [
+        c
+        for c in verb.children
+        if c.i > verb.i
+        and (c.dep_ in _AFTER_DEPS or (c.dep_ == "prep" and c.lower_ in _AFTER_PREPS))
+        and (c.dep_ != "dobj" or c in parts)  # not whom it addresses: "…, he told [reporters]"
+    ]
+    if after and any(p.i < verb.i and p.dep_ == "ccomp" for p in parts) and _headline(verb):
+        # "ECB holds rates, Lagarde warns against premature cuts": in a headline, a cue with
+        # words of its own after it does not report the clause before it ("…, WHO says")
+        parts = [p for p in parts if p.i > verb.i] or after
     if not parts or any(c.dep_ == "xcomp" for c in parts):
         # "The closure was announced by …", "X is expected to …": the passive subject is
         # (part of) the content; expletive "it" is not
@@ -65,6 +80,12 @@ def content_tokens(m: CueMatch, doc: Doc, lexicons: Lexicons) -> set[int]:
     if not parts and verb.dep_ == "parataxis" and verb.head.i != verb.i:
         return _clause_without(verb.head, verb)  # "The plan, she said, will fail."
     return {t.i for p in parts for t in p.subtree}
+
+
+def _headline(tok: Token) -> bool:
+    """Is ``tok``'s sentence a headline: a line that ends without a full stop or a quote?"""
+    words = [t for t in tok.sent if not t.is_space]
+    return bool(words) and not (words[-1].is_punct or words[-1].is_quote)
 
 
 def _nominal_content(noun: Token) -> set[int]:
