@@ -31,6 +31,8 @@ _GROUP_PRONOUNS = {"they", "them", "their"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _STOP_ROLE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _ROLE_POS = {"PROPN", "NOUN", "ADJ"}
+#: Labels NER gives a person's name by mistake often enough to check the first name.
+_RELABEL = {"ORG", "GPE", "NORP", "PRODUCT", "FAC", "WORK_OF_ART", "LOC"}
 #: How many tokens back a person known to agree with a pronoun still beats a nearer one of
 #: unknown sex.
 _RECENT = 120
@@ -79,7 +81,7 @@ def _tidy_names(doc: Doc, lexicons: Lexicons) -> list[Span]:
     title and the name taken in ("Defense Minister [Rustem] Umerov"), and two halves of one
     name joined ("Prince [Abdulaziz][bin Salman]")."""
     out: list[Span] = []
-    for ent in doc.ents:
+    for ent in _persons_by_first_name(doc, lexicons):
         if ent.label_ != "PERSON":
             out.append(ent)
             continue
@@ -104,6 +106,32 @@ def _tidy_names(doc: Doc, lexicons: Lexicons) -> list[Span]:
             start = out.pop().start
         out.append(Span(doc, start, end, label="PERSON"))
     return out
+
+
+def _persons_by_first_name(doc: Doc, lexicons: Lexicons) -> list[Span]:
+    """The doc's entities, a name NER took for an organisation or a place made a person's
+    when it starts with a known first name ("[Nikki Haley]" tagged ORG), and so is each
+    later mention of that surname alone ("[Haley] said")."""
+    ents = list(doc.ents)
+    surnames: set[str] = set()
+    for n, ent in enumerate(ents):
+        words = [t for t in ent if not t.is_punct]
+        if (
+            ent.label_ in _RELABEL
+            and 2 <= len(words) <= 3
+            and all(t.pos_ == "PROPN" and t.is_title for t in words)
+            and words[0].text in lexicons.first_names
+        ):
+            ents[n] = Span(doc, ent.start, ent.end, label="PERSON")
+            surnames.add(words[-1].text)
+    if surnames:
+        ents = [
+            Span(doc, e.start, e.end, label="PERSON")
+            if e.label_ in _RELABEL and len(e) == 1 and e.text in surnames
+            else e
+            for e in ents
+        ]
+    return ents
 
 
 def _name(span: Span) -> str:

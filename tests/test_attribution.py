@@ -664,3 +664,9 @@ def test_a_name_and_its_title_are_cut_where_a_reader_cuts_them(
     assert (claim.speaker, claim.speaker_role) == (speaker, role)
     start = text.index(mention)
     assert claim.speaker_span == (start, start + len(mention))
+
+
+def test_a_name_ner_took_for_an_organisation_is_a_person() -> None:
+    text = "CONCORD, N.H. — Nikki Haley attacked the plan on Friday. Haley said it would fail."
+    claims = claimx.extract(text)
+    assert [(c.speaker, c.speaker_type) for c in claims] == [("Nikki Haley", "person")] * 2
