@@ -670,3 +670,13 @@ def test_a_name_ner_took_for_an_organisation_is_a_person() -> None:
     text = "CONCORD, N.H. — Nikki Haley attacked the plan on Friday. Haley said it would fail."
     claims = claimx.extract(text)
     assert [(c.speaker, c.speaker_type) for c in claims] == [("Nikki Haley", "person")] * 2
+
+
+def test_content_does_not_end_in_a_dangling_conjunction() -> None:
+    text = (
+        "Rubio said he was proud of the campaign he ran to unify the country and thanked his staff."
+    )
+    claim = only(text, "said")
+    assert claim.quote == "he was proud of the campaign he ran to unify the country"
+    start = text.index("he was")
+    assert claim.quote_spans == ((start, start + len(claim.quote)),)

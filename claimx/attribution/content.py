@@ -165,7 +165,8 @@ def trim_trailing_participle(frame: Frame, doc: Doc) -> None:
 
 
 def to_spans(tokens: Iterable[int], doc: Doc) -> list[tuple[int, int]]:
-    """Contiguous runs of tokens as char spans, without edge punctuation or space."""
+    """Contiguous runs of tokens as char spans, without edge punctuation, space or a
+    dangling conjunction."""
     runs: list[list[Token]] = []
     for i in sorted(tokens):
         tok = doc[i]
@@ -177,7 +178,11 @@ def to_spans(tokens: Iterable[int], doc: Doc) -> list[tuple[int, int]]:
     for run in runs:
         while run and ((run[0].is_punct and not _is_quote_mark(run[0])) or run[0].is_space):
             run = run[1:]
-        while run and ((run[-1].is_punct and not _is_quote_mark(run[-1])) or run[-1].is_space):
+        while run and (
+            (run[-1].is_punct and not _is_quote_mark(run[-1]))
+            or run[-1].is_space
+            or run[-1].pos_ == "CCONJ"  # "… unlawfully and" [the rest is another clause]
+        ):
             run = run[:-1]
         if run and any(WORD.search(t.text) for t in run):
             spans.append((run[0].idx, run[-1].idx + len(run[-1])))
