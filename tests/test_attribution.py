@@ -426,6 +426,13 @@ def test_seem_attributes_an_impression_to_its_subject() -> None:
         ),
         ("The deal is done, Smith told reporters.", "Smith", "told", "The deal is done"),
         (
+            "The company plans to cut 2,000 jobs, according to three people familiar with "
+            "the discussions.",
+            "three people",
+            "according to",
+            "The company plans to cut 2,000 jobs",
+        ),
+        (
             "The minister said talks had failed. The union countered that talks would resume.",
             "union",
             "countered",

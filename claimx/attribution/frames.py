@@ -29,8 +29,14 @@ def cue_frames(art: Article) -> dict[int, Frame]:
         if (m := cues.match(t, sources)) is not None and not art.resolver.in_quote(t.idx)
     ]
     by_verb = {m.verb.i: m for m in matches}
-    # "said in a statement": the verb is the cue, the statement only its channel
-    matches = [m for m in matches if m.source is None or m.verb.head.i not in by_verb]
+    # "said in a statement": the verb is the cue, the statement only its channel; but
+    # "according to X" names a source of its own ("The company plans to cut jobs, according
+    # to three people familiar with the talks")
+    matches = [
+        m
+        for m in matches
+        if m.source is None or m.entry.lemma == "according" or m.verb.head.i not in by_verb
+    ]
     frames: dict[int, Frame] = {}
     covered: set[int] = set()  # the tokens of every frame's content so far
     # ancestors first, so that participles can inherit their head cue's speaker
