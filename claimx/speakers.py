@@ -82,6 +82,11 @@ def _tidy_names(doc: Doc, lexicons: Lexicons) -> list[Span]:
     name joined ("Prince [Abdulaziz][bin Salman]")."""
     out: list[Span] = []
     for ent in _persons_by_first_name(doc, lexicons):
+        if out and ent.start < out[-1].end:
+            continue  # taken into an organisation's name below
+        if ent.label_ == "ORG":
+            out.append(_org_with_of(ent))
+            continue
         if ent.label_ != "PERSON":
             out.append(ent)
             continue
@@ -106,6 +111,19 @@ def _tidy_names(doc: Doc, lexicons: Lexicons) -> list[Span]:
             start = out.pop().start
         out.append(Span(doc, start, end, label="PERSON"))
     return out
+
+
+def _org_with_of(ent: Span) -> Span:
+    """An organisation's name with the "of …" NER cut off: "[The American College] of
+    Cardiology", "[Bank] of Portugal"."""
+    doc, end = ent.doc, ent.end
+    if end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end + 1].is_title:
+        k = end + 1
+        while k < len(doc) and doc[k].pos_ == "PROPN" and doc[k].is_title:
+            k += 1
+        if k > end + 1:
+            return Span(doc, ent.start, k, label="ORG")
+    return ent
 
 
 def _persons_by_first_name(doc: Doc, lexicons: Lexicons) -> list[Span]:
@@ -371,10 +389,10 @@ class Resolver:
         if subject.pos_ == "PROPN" and subject.text in self._full:  # a surname NER missed
             name = self.full_name(subject.text, subject.i)
             return Speaker.one(name, self.roles.get(name), "person", mention)
-        own = subject.ent_type_ and [e for e in ents if e.start <= subject.i < e.end]
-        if own:
-            ent = own[0]
-            return Speaker.one(_name(ent), None, _ENT_TYPES.get(ent.label_, "unknown"), mention)
+        own = self.ent_at(subject.i) if subject.ent_type_ else None
+        if own is not None:  # the whole name, "The American College [of Cardiology]"
+            span = (mention[0], max(mention[1], own.end_char))
+            return Speaker.one(_name(own), None, _ENT_TYPES.get(own.label_, "unknown"), span)
         words = _strip_det([self.doc[i] for i in mention_tokens(subject)])
         person = self.by_title(self.doc[words[0].i : words[-1].i + 1]) if words else None
         if person is not None:  # "the spokesman" the article named earlier

@@ -657,6 +657,12 @@ def test_a_dateline_is_never_speaker_target_or_content(
         ),
         ("Ron Harris, 47, said he had waited for hours.", "Ron Harris", None, "Ron Harris"),
         (
+            "The American College of Cardiology said the guidance was sound.",
+            "American College of Cardiology",
+            None,
+            "American College of Cardiology",
+        ),
+        (
             "Saudi Energy Minister Prince Abdulaziz bin Salman said output would stay flat.",
             "Prince Abdulaziz bin Salman",
             "Saudi Energy Minister",
