@@ -75,6 +75,13 @@ def _text(tokens: list[Token]) -> str | None:
     return tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text
 
 
+def pronoun_sex(word: str) -> str | None:
+    """ "male" for he/him/his, "female" for she/her, None for any other word."""
+    if word in ("he", "him", "his", "himself"):
+        return "male"
+    return "female" if word in ("she", "her", "hers", "herself") else None
+
+
 def _tidy_names(doc: Doc, lexicons: Lexicons) -> list[Span]:
     """The doc's entities with people's names as a reader would cut them: a role word NER
     took in left out ("[Spokeswoman] Rebecca Hill"), a first name it left out between a
@@ -220,11 +227,9 @@ class Resolver:
         for tok in self.doc[ent.end : ent.end + window]:
             if tok.is_sent_start or tok.ent_type_ == "PERSON":
                 return None
-            if tok.pos_ == "PRON" and not self.in_quote(tok.idx):
-                if tok.lower_ in ("he", "him", "his", "himself"):
-                    return "male"
-                if tok.lower_ in ("she", "her", "hers", "herself"):
-                    return "female"
+            sex = pronoun_sex(tok.lower_) if tok.pos_ == "PRON" else None
+            if sex is not None and not self.in_quote(tok.idx):
+                return sex
         return None
 
     def canonical(self, ent: Span) -> str:
@@ -320,7 +325,7 @@ class Resolver:
         word = pronoun.lower_
         key: tuple[str, str | None]
         if word in _PERSON_PRONOUNS:
-            key = ("PERSON", "male" if word in ("he", "him", "his") else "female")
+            key = ("PERSON", pronoun_sex(word))
         elif word in _GROUP_PRONOUNS:
             key = ("group", None)
         elif word in ("it", "its"):

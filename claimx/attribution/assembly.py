@@ -36,18 +36,15 @@ def to_claim(frame: Frame, art: Article) -> tuple[Claim, list[Mention]]:
         root = art.root(t) if frame.cue is None else _content_root(t, frame)
         polarity = stance.word_polarity(t, root, art.lexicons)
         by_sent[art.sent_of[t.i]] = by_sent.get(art.sent_of[t.i], 0.0) + polarity
-    label, score = stance.rule_stance(prior, negated, _clip(sum(by_sent.values())))
+    whole = stance.clip(sum(by_sent.values()))
+    label, score = stance.rule_stance(prior, negated, whole)
     targets = []
     for n, m in enumerate(mentions):
         if n == 0:  # the main target: the whole content's polarity, as a claim without one
-            t_label, t_score = stance.rule_stance(
-                *_target_prior(m, prior, negated), _clip(sum(by_sent.values()))
-            )
-        else:
-            sent = art.sent_of[_token_at(doc, m.span[0]).i]
-            t_label, t_score = stance.rule_stance(
-                *_target_prior(m, prior, negated), _clip(by_sent.get(sent, 0.0))
-            )
+            polarity = whole
+        else:  # another: the polarity of the content in its sentence
+            polarity = stance.clip(by_sent.get(art.sent_of[_token_at(doc, m.span[0]).i], 0.0))
+        t_label, t_score = stance.rule_stance(*_target_prior(m, prior, negated), polarity)
         targets.append(Target(m.name, m.span, t_label, t_score))
     claim = Claim(
         speaker=NAMES.join(speaker.names) or None,
@@ -80,10 +77,6 @@ def _with_targets(claim: Claim, targets: list[Target]) -> Claim:
         stance_score=main.stance_score,
         targets=tuple(targets),
     )
-
-
-def _clip(x: float) -> float:
-    return max(-1.0, min(1.0, x))
 
 
 def _token_at(doc: Doc, offset: int) -> Token:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ..cues import CueMatch
-from ..speakers import Resolver, Speaker
+from ..speakers import Resolver, Speaker, pronoun_sex
 from ..stance.rules import polarity_sign
 from .article import Frame
 
@@ -324,8 +324,7 @@ def _may_be_speaker(pron: Token, speaker: Speaker, resolver: Resolver) -> bool:
         return False
     if speaker.type != "person" or not speaker.names:
         return False
-    sex = "male" if pron.lower_ == "he" else "female"
-    return resolver.gender(speaker.names[0]) in (sex, None)
+    return resolver.gender(speaker.names[0]) in (pronoun_sex(pron.lower_), None)
 
 
 def _thing_antecedent(pron: Token, roles: Mapping[str, str]) -> Token | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..types import STANCES as LABELS
 from .markers import CLOSE, OPEN, check_target, marked_doc
 from .model import StanceModel, calibrate, default_model, default_path, load, score
-from .rules import combine, decide, is_negated, label, rule_stance, word_polarity
+from .rules import clip, combine, decide, is_negated, label, rule_stance, word_polarity
 
 __all__ = [
     "CLOSE",
@@ -26,6 +26,7 @@ __all__ = [
     "StanceModel",
     "calibrate",
     "check_target",
+    "clip",
     "combine",
     "decide",
     "default_model",

@@ -51,6 +51,11 @@ def polarity_sign(token: Token, root: Token, lexicons: Lexicons) -> int:
     return sign
 
 
+def clip(score: float) -> float:
+    """``score`` held to [-1, 1]."""
+    return max(-1.0, min(1.0, score))
+
+
 def label(score: float) -> Stance:
     """support / oppose / neutral for a score in [-1, 1]."""
     if score > THRESHOLD:
@@ -65,14 +70,14 @@ def rule_stance(prior: float, cue_negated: bool, content: float) -> tuple[Stance
     if cue_negated:
         prior = -prior
     score = PRIOR_WEIGHT * prior + (1 - PRIOR_WEIGHT) * content if prior else content
-    score = max(-1.0, min(1.0, score))
+    score = clip(score)
     return label(score), score
 
 
 def decide(probs: Mapping[str, float]) -> tuple[Stance, float]:
     """The model's most probable class, and its score P(support) - P(oppose)."""
     best: Stance = max(STANCES, key=lambda lab: probs[lab])
-    return best, max(-1.0, min(1.0, probs["support"] - probs["oppose"]))
+    return best, clip(probs["support"] - probs["oppose"])
 
 
 def combine(prior: float, cue_negated: bool, probs: Mapping[str, float]) -> tuple[Stance, float]:
