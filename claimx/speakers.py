@@ -386,6 +386,9 @@ class Resolver:
                 self.role_of(e) or self.roles.get(n) for e, n in zip(persons, names, strict=True)
             ]
             return Speaker(tuple(dict.fromkeys(names)), tuple(roles), "person", mention)
+        author = self._author(subject)
+        if author is not None:  # "according to [data from Counterpoint Research]"
+            return self.entity_speaker(author, (mention[0], max(mention[1], author.end_char)))
         named = self._apposed_person(subject)
         if named is not None:  # "The chief executive, Anne Klibanski, said"
             ent, role = named
@@ -407,6 +410,19 @@ class Resolver:
         if kind is None:
             kind = "group" if subject.tag_ in ("NNS", "NNPS") else "unknown"
         return Speaker.one(_text(words), None, kind, mention)  # type: ignore[arg-type]
+
+    def _author(self, subject: Token) -> Span | None:
+        """Whose words a document stands for: "a report [by the agency]", "data [from X]"."""
+        nouns = self.lexicons.source_nouns
+        if subject.lemma_.lower() not in nouns and subject.lower_ not in nouns:
+            return None
+        for prep in subject.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
+                for obj in prep.children:
+                    ent = self.ent_at(obj.i) if obj.dep_ == "pobj" else None
+                    if ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
+                        return ent
+        return None
 
     def _apposed_person(self, subject: Token) -> tuple[Span, str | None] | None:
         """The person a title subject names in an apposition set off by commas, and the

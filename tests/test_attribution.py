@@ -693,3 +693,42 @@ def test_content_does_not_end_in_a_dangling_conjunction() -> None:
     assert claim.quote == "he was proud of the campaign he ran to unify the country"
     start = text.index("he was")
     assert claim.quote_spans == ((start, start + len(claim.quote)),)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "mention", "content"),
+    [
+        (  # the parse hangs both subjects on the cue; the nearer one speaks
+            "If it cannot yet, it will soon, analysts say.",
+            "analysts",
+            "analysts",
+            ["If it cannot yet, it will soon"],
+        ),
+        ("People like Scott, he said.", None, "he", ["People like Scott"]),
+        (  # the name after the cue, parsed as the subject of the quote's second half
+            '"The risk," said Edward Leamer, an economist at the university, "is that jobs '
+            'will leave."',
+            "Edward Leamer",
+            "Edward Leamer",
+            ['"The risk,"', '"is that jobs will leave."'],
+        ),
+        (
+            "Shipments fell 12% in the quarter, according to data from Counterpoint Research.",
+            "Counterpoint Research",
+            "data from Counterpoint Research",
+            ["Shipments fell 12% in the quarter"],
+        ),
+    ],
+)
+def test_a_reporting_clause_the_parse_gets_wrong_still_attributes(
+    text: str, speaker: str | None, mention: str, content: list[str]
+) -> None:
+    claim = only(text)
+    assert claim.speaker == speaker
+    start = text.index(mention)
+    assert claim.speaker_span == (start, start + len(mention))
+    assert [text[s:e] for s, e in claim.quote_spans] == content
+
+
+def test_a_cue_with_only_when_it_was_said_before_it_attributes_nothing() -> None:
+    assert claimx.extract("On Tuesday, he said.") == []

@@ -25,6 +25,8 @@ _NOMINAL_PREPS = {"of", "for", "to", "on", "about", "against", "over", "with"}
 #: or where: "…, she said [on Monday]").
 _AFTER_DEPS = {"dobj", "ccomp", "xcomp"}
 _AFTER_PREPS = {"against", "about", "of", "for", "over"}
+#: What only sets the scene of a cue: "[On Tuesday], he said", "[In a statement], …".
+_SETTING_DEPS = {"prep", "advmod", "npadvmod", "advcl", "mark", "cc", "intj", "punct"}
 
 
 def content_tokens(m: CueMatch, doc: Doc, lexicons: Lexicons) -> set[int]:
@@ -63,6 +65,9 @@ def content_tokens(m: CueMatch, doc: Doc, lexicons: Lexicons) -> set[int]:
         # "ECB holds rates, Lagarde warns against premature cuts": in a headline, a cue with
         # words of its own after it does not report the clause before it ("…, WHO says")
         parts = [p for p in parts if p.i > verb.i] or after
+    before = _before_reporting_clause(verb)
+    if before and not any(p.i > verb.i for p in parts):
+        return before  # "People like Scott, he said.": the parse hangs them off the cue
     if not parts or any(c.dep_ == "xcomp" for c in parts):
         # "The closure was announced by …", "X is expected to …": the passive subject is
         # (part of) the content; expletive "it" is not
@@ -78,8 +83,29 @@ def content_tokens(m: CueMatch, doc: Doc, lexicons: Lexicons) -> set[int]:
             if clause.dep_ in ("acl", "ccomp")
         ]
     if not parts and verb.dep_ == "parataxis" and verb.head.i != verb.i:
-        return _clause_without(verb.head, verb)  # "The plan, she said, will fail."
+        # "The plan, she said, will fail."; '"The risk," said X, "is …"' with "The risk"
+        # hung on the cue
+        left = [c for c in verb.lefts if c.dep_ in ("dep", "ccomp")]
+        return _clause_without(verb.head, verb) | {t.i for c in left for t in c.subtree}
     return {t.i for p in parts for t in p.subtree}
+
+
+def _before_reporting_clause(verb: Token) -> set[int]:
+    """The tokens before a sentence-final ", X said": all the sentence up to the comma, when
+    the cue heads its sentence and what comes before is more than when or where it was said
+    ("On Tuesday, he said." attributes nothing)."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+    if verb.dep_ != "ROOT" or not subjects:
+        return set()
+    comma = subjects[-1].left_edge.i - 1
+    start = verb.sent.start
+    if comma <= start or verb.doc[comma].text != ",":
+        return set()
+    region = set(range(start, comma))
+    tops = [verb.doc[i] for i in region if verb.doc[i].head.i not in region]
+    if all(t.dep_ in _SETTING_DEPS or t.is_punct or t.is_space for t in tops):
+        return set()
+    return region
 
 
 def _headline(tok: Token) -> bool:
@@ -176,10 +202,10 @@ def to_spans(tokens: Iterable[int], doc: Doc) -> list[tuple[int, int]]:
             runs.append([tok])
     spans = []
     for run in runs:
-        while run and ((run[0].is_punct and not _is_quote_mark(run[0])) or run[0].is_space):
+        while run and (_edge_punct(run[0]) or run[0].is_space):
             run = run[1:]
         while run and (
-            (run[-1].is_punct and not _is_quote_mark(run[-1]))
+            _edge_punct(run[-1])
             or run[-1].is_space
             or run[-1].pos_ == "CCONJ"  # "… unlawfully and" [the rest is another clause]
         ):
@@ -187,6 +213,11 @@ def to_spans(tokens: Iterable[int], doc: Doc) -> list[tuple[int, int]]:
         if run and any(WORD.search(t.text) for t in run):
             spans.append((run[0].idx, run[-1].idx + len(run[-1])))
     return spans
+
+
+def _edge_punct(tok: Token) -> bool:
+    """Punctuation a span does not begin or end with: not a quote mark, not "12[%]"."""
+    return tok.is_punct and not _is_quote_mark(tok) and tok.text != "%"
 
 
 def _contiguous(doc: Doc, a: int, b: int) -> bool:

@@ -107,13 +107,19 @@ def _subject(
     if m.source is not None:
         return m.source, None
     passive = False
+    # the subject nearest before the cue: "If it cannot yet, [it] will soon, [analysts] say"
+    # hangs both "it" and "analysts" on "say"
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    before = [c for c in subjects if c.i < verb.i]
+    for child in before[-1:] or subjects[:1]:
+        if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+            return verb.head, None
+        return child, None
     for child in verb.children:
-        if child.dep_ == "nsubj":
-            if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
-                return verb.head, None
-            return child, None
         if child.dep_ == "nsubjpass":
             passive = True
+    if not passive and m.entry.cls == "speech" and (after := _name_after(verb)) is not None:
+        return after, None  # '"The risk," said [Edward Leamer], …, "is …"' parsed apart
     if passive:
         for child in verb.children:
             if child.dep_ == "agent":
@@ -132,6 +138,22 @@ def _subject(
             if child.dep_ in ("nsubj", "nsubjpass") and node.i not in by_verb:
                 return child, None
     return None, None
+
+
+def _name_after(verb: Token) -> Token | None:
+    """The person named right after a subjectless speech verb ("said Edward Leamer"), which
+    the parse hung elsewhere: the head of the name."""
+    doc = verb.doc
+    if verb.i + 1 >= len(doc) or verb.tag_ not in ("VBD", "VBZ") or verb.dep_ in _INHERITING_DEPS:
+        return None
+    first = doc[verb.i + 1]
+    if first.ent_type_ != "PERSON" or first.ent_iob_ != "B":
+        return None
+    end = first.i
+    while end + 1 < len(doc) and doc[end + 1].ent_iob_ == "I":
+        end += 1
+    # not the cue's own object: "…, and criticized [Obama] for …"
+    return None if doc[end].head.i == verb.i else doc[end]
 
 
 def _controller(
