@@ -15,7 +15,7 @@ CueClass = Literal["speech", "belief", "evidence", "attitude"]
 _CLASSES = ("speech", "belief", "evidence", "attitude")
 _POS = ("VERB", "NOUN", "ADP")
 _COLUMNS = ("cue", "class", "prior", "pos")
-_PARTICLE_DEPS = {"prt", "prep", "mark"}
+_PARTICLE_DEPS = {"prt", "prep", "mark", "dobj"}  # dobj: "put [it]"
 
 
 @dataclass(frozen=True)

@@ -732,3 +732,35 @@ def test_a_reporting_clause_the_parse_gets_wrong_still_attributes(
 
 def test_a_cue_with_only_when_it_was_said_before_it_attributes_nothing() -> None:
     assert claimx.extract("On Tuesday, he said.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        (
+            'As economist Victor Matheson of the College of the Holy Cross put it, "The '
+            'stadium never pays for itself."',
+            "Victor Matheson",
+            '"The stadium never pays for itself."',
+        ),
+        ("As one official put it, the plan is dead.", "one official", "the plan is dead"),
+    ],
+)
+def test_as_x_put_it_attributes_the_main_clause(text: str, speaker: str, content: str) -> None:
+    claim = only(text)
+    assert (claim.speaker, claim.cue) == (speaker, "put it")
+    start = text.index(content)
+    assert claim.quote_spans == ((start, start + len(content)),)
+
+
+def test_how_something_looks_is_the_writers_claim_and_a_words_meaning_none() -> None:
+    headline = "Supreme Court appears skeptical of Trump tariffs\n\nThe justices heard arguments."
+    claim = only(headline)
+    assert (claim.speaker, claim.speaker_span, claim.quote) == (
+        None,
+        None,
+        "skeptical of Trump tariffs",
+    )
+    # a clause the subject holds true keeps the subject as its source
+    assert only("Rubio seemed hopeful that the plan would pass.").speaker == "Rubio"
+    assert claimx.extract("The term refers to a group of companies that sell cloud services.") == []

@@ -41,6 +41,8 @@ def content_tokens(m: CueMatch, doc: Doc, lexicons: Lexicons) -> set[int]:
         return _nominal_content(verb)
     if m.source is not None:  # "according to X, <content>"
         return _clause_without(verb.head, verb)
+    if m.particle is not None and m.particle.dep_ == "dobj":  # "As X put it, <content>"
+        return _clause_without(verb.head, verb) if verb.dep_ == "advcl" else set()
     parts: list[Token] = []
     if m.particle is not None and m.particle.dep_ == "prep" and entry.particle != "as":
         parts += [c for c in m.particle.children if c.dep_ in ("pobj", "pcomp")]

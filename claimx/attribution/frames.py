@@ -17,6 +17,8 @@ _INHERITING_DEPS = {"advcl", "conj"}
 _EMBEDDED_DEPS = {"xcomp", "pcomp"}
 _RELATIVE = {"who", "that", "which"}
 _GENERIC_SUBJECTS = {"one", "you"}
+#: Nouns for words, whose "refers to" gives a meaning: "The term refers to …".
+_WORD_NOUNS = {"term", "word", "phrase", "expression", "name", "label", "acronym", "title"}
 
 
 def cue_frames(art: Article) -> dict[int, Frame]:
@@ -76,6 +78,11 @@ def _frame(
         return Frame(m, None, speaker, tokens, sent=sent, anchor=m.verb.idx)
     if subject is None or (subject.pos_ == "PRON" and subject.lower_ in _GENERIC_SUBJECTS):
         return None
+    if _referring_word(m, subject):
+        return None
+    if _impression(m):  # the writer's: a claim with no source
+        speaker = Speaker((), (), "unknown", None)
+        return Frame(m, None, speaker, tokens, sent=sent, anchor=m.verb.idx)
     # a relative clause's speaker is its head noun, whose subtree holds the clause itself
     tokens -= {t.i for t in subject.subtree} - {t.i for t in m.verb.subtree}
     speaker = resolver.speakers(subject)
@@ -138,6 +145,22 @@ def _subject(
             if child.dep_ in ("nsubj", "nsubjpass") and node.i not in by_verb:
                 return child, None
     return None, None
+
+
+def _referring_word(m: CueMatch, subject: Token) -> bool:
+    """ "The term refers to …": a word's meaning, not an attribution."""
+    return m.entry.lemma == "refer" and subject.lemma_.lower() in _WORD_NOUNS
+
+
+def _impression(m: CueMatch) -> bool:
+    """ "The court appears skeptical": how the subject looks to the writer, with no clause
+    that the subject holds true ("seemed hopeful that …" has one)."""
+    if m.entry.lemma not in ("appear", "seem"):
+        return False
+    clauses = ("ccomp", "xcomp", "advcl")
+    return not any(
+        c.dep_ in clauses or any(g.dep_ in clauses for g in c.children) for c in m.verb.children
+    )
 
 
 def _name_after(verb: Token) -> Token | None:
