@@ -15,6 +15,43 @@ CueClass = Literal["speech", "belief", "evidence", "attitude"]
 _CLASSES = ("speech", "belief", "evidence", "attitude")
 _POS = ("VERB", "NOUN", "ADP")
 _COLUMNS = ("cue", "class", "prior", "pos")
+#: Verbs whose subject receives what a nominal cue object says: "faced [criticism]".
+_RECEIVING = frozenset(
+    [
+        "attract",
+        "draw",
+        "earn",
+        "endure",
+        "face",
+        "get",
+        "meet",
+        "receive",
+        "spark",
+        "prompt",
+        "provoke",
+        "trigger",
+        "weather",
+    ]
+)
+#: Verbs whose subject voices what a nominal cue object says: "voiced [concerns] about".
+_VOICING = frozenset(
+    [
+        "air",
+        "express",
+        "file",
+        "give",
+        "issue",
+        "level",
+        "lodge",
+        "make",
+        "offer",
+        "raise",
+        "register",
+        "renew",
+        "share",
+        "voice",
+    ]
+)
 _PARTICLE_DEPS = {"prt", "prep", "mark", "dobj"}  # dobj: "put [it]"
 
 
@@ -148,7 +185,18 @@ class CueLexicon:
     def _match_noun(self, token: Token) -> CueMatch | None:
         """ "his claim that …", "Trump's support for …": the possessor is the speaker."""
         entry = self._nouns.get(token.lemma_.lower())
-        owner = next((c for c in token.children if c.dep_ == "poss"), None)
-        if entry is None or owner is None:
+        if entry is None:
             return None
-        return CueMatch(token, None, entry, owner)
+        owner = next((c for c in token.children if c.dep_ == "poss"), None)
+        if owner is not None:
+            return CueMatch(token, None, entry, owner)
+        head = token.head
+        if token.dep_ != "dobj" or head.lemma_.lower() in self._single:
+            return None
+        if head.lemma_.lower() in _RECEIVING:  # "Trump faced criticism for …": from someone
+            return CueMatch(token, None, entry)
+        if head.lemma_.lower() not in _VOICING:
+            return None
+        # "voiced concerns about X", "expressed hope that …": the one who voices them
+        owner = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        return None if owner is None else CueMatch(token, None, entry, owner)

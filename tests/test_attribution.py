@@ -764,3 +764,12 @@ def test_how_something_looks_is_the_writers_claim_and_a_words_meaning_none() -> 
     # a clause the subject holds true keeps the subject as its source
     assert only("Rubio seemed hopeful that the plan would pass.").speaker == "Rubio"
     assert claimx.extract("The term refers to a group of companies that sell cloud services.") == []
+
+
+def test_a_voiced_nominal_cue_is_its_voicers_and_a_received_one_has_no_source() -> None:
+    text = "House members voiced concerns about what damaging information might be out there."
+    claim = only(text)
+    assert (claim.speaker, claim.cue) == ("House members", "concerns")
+    assert spans(text, claim) == ["what damaging information might be out there"]
+    faced = only("Trump has drawn criticism for his history of inflammatory statements.")
+    assert (faced.speaker, faced.speaker_span, faced.cue) == (None, None, "criticism")

@@ -66,6 +66,9 @@ def _frame(
         return Frame(
             m, head.subject, head.speaker, tokens, inherited=True, sent=sent, anchor=m.verb.idx
         )
+    if subject is None and m.entry.pos == "NOUN":  # "faced criticism for …": from someone
+        speaker = Speaker((), (), "unknown", None)
+        return Frame(m, None, speaker, tokens, sent=sent, anchor=m.verb.idx)
     if subject is None and _agentless_passive(m.verb):
         # "It was announced that …", "X is expected to …": a claim with no source
         if not any(
