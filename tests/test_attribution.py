@@ -773,3 +773,15 @@ def test_a_voiced_nominal_cue_is_its_voicers_and_a_received_one_has_no_source() 
     assert spans(text, claim) == ["what damaging information might be out there"]
     faced = only("Trump has drawn criticism for his history of inflammatory statements.")
     assert (faced.speaker, faced.speaker_span, faced.cue) == (None, None, "criticism")
+
+
+def test_a_participle_on_a_speaker_noun_or_a_document_is_a_claim_of_theirs() -> None:
+    text = "Rubio's campaign sent out a press release saying Murphy owes Florida an explanation."
+    claim = only(text)
+    assert (claim.speaker, claim.cue) == ("Rubio's campaign", "saying")
+    assert spans(text, claim) == ["Murphy owes Florida an explanation"]
+    text = "Rep. Xavier Becerra, a California Democrat supporting Clinton, spoke on Friday."
+    claim = only(text)
+    assert (claim.cue, spans(text, claim)) == ("supporting", ["Clinton"])
+    # a participle on a thing is no one's claim
+    assert claimx.extract("Iowa saw a surge in new ads backing the deal.") == []

@@ -58,7 +58,8 @@ def _frame(
     resolver: Resolver,
     sent: int,
 ) -> Frame | None:
-    subject, parent = _subject(m, by_verb, frames, covered, resolver.lexicons.roles)
+    lexicons = resolver.lexicons
+    subject, parent = _subject(m, by_verb, frames, covered, lexicons.roles, lexicons.source_nouns)
     cue_span = cue_tokens(m)
     tokens = content_tokens(m, resolver.doc, resolver.lexicons) - {t.i for t in cue_span}
     if parent is not None:
@@ -111,6 +112,7 @@ def _subject(
     frames: dict[int, Frame],
     covered: set[int],
     roles: Collection[str],
+    sources: Collection[str],
 ) -> tuple[Token | None, int | None]:
     """The speaker's head token, or the verb index of the cue whose speaker it inherits."""
     verb = m.verb
@@ -138,6 +140,11 @@ def _subject(
         return None, None
     if verb.dep_ in _EMBEDDED_DEPS:
         return _controller(verb, frames, covered, roles), None
+    if verb.dep_ == "acl" and verb.tag_ == "VBG":
+        holder = _participle_holder(verb.head, sources)
+        return (
+            (holder, None) if holder is not None and _speaker_like(holder, roles) else (None, None)
+        )
     if verb.dep_ not in _INHERITING_DEPS:
         return None, None
     for node in verb.ancestors:  # the cue this participle hangs on ...
@@ -180,6 +187,17 @@ def _name_after(verb: Token) -> Token | None:
         end += 1
     # not the cue's own object: "…, and criticized [Obama] for …"
     return None if doc[end].head.i == verb.i else doc[end]
+
+
+def _participle_holder(noun: Token, sources: Collection[str]) -> Token | None:
+    """Who a participle on a noun speaks for: "[those] supporting deportation", and for a
+    document, its author: "[Rubio's campaign] sent out a press release saying …"."""
+    if noun.lemma_.lower() not in sources:
+        return noun if noun.lower_ != "those" else None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None and noun.dep_ == "dobj":
+        owner = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+    return owner
 
 
 def _controller(
