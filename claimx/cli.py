@@ -1,4 +1,5 @@
-"""The command line: a thin shell over the library (``claimx extract``, ``claimx info``).
+"""The command line: a thin shell over the library (``claimx extract``, ``claimx text``,
+``claimx info``, ``claimx evaluate``).
 
 spaCy and the pipeline are imported inside the commands, so that ``claimx --help`` is instant.
 """
@@ -9,12 +10,13 @@ import codecs
 import io
 import os
 import signal
+import stat
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
-from dataclasses import dataclass, replace
+from contextlib import AbstractContextManager, closing, contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any, TextIO, TypeVar
@@ -22,16 +24,31 @@ from typing import IO, TYPE_CHECKING, Any, TextIO, TypeVar
 import click
 
 from . import __version__
+from .corpora import (
+    INPUT_FORMATS,
+    STREAMS,
+    ReadOptions,
+    Skip,
+    detect_format,
+    iter_articles,
+    language_problem,
+    output_stem,
+    read_articles,
+)
 from .errors import ClaimxError, ExtractionError, InputError, ModelError
-from .inputs import DEFAULT_GLOB, STDIN, Input, expand, iter_texts, printable
-from .types import DEFAULT_STANCE, STANCE_MODES
-from .writers import FORMATS, Record, extension, make_writer, write_file
+from .inputs import DEFAULT_GLOB, STDIN, Input, expand, printable
+from .types import DEFAULT_STANCE, STANCE_MODES, Article
+from .writers import FORMATS, CsvWriter, Record, extension, make_writer, write_file
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-Emit = Callable[[Input, list[Record]], None]
+Emit = Callable[[Article, list[Record]], None]
 F = TypeVar("F", bound=Callable[..., Any])
+#: Errors shown for the records of one input; the rest are counted in one line at the end.
+SHOWN_PER_INPUT = 10
+#: Articles named in warnings that they do not look like English; the rest are counted.
+SHOWN_LANGUAGE = 10
 
 
 class Fatal(click.ClickException):
@@ -121,7 +138,7 @@ def _check_glob(
 ) -> tuple[str, ...]:
     if not all(value):
         raise click.BadParameter("must not be empty")
-    return value or (DEFAULT_GLOB,)
+    return value or DEFAULT_GLOB
 
 
 def format_option(choices: Sequence[str], default: str) -> Callable[[F], F]:
@@ -156,6 +173,49 @@ model_option = click.option(
 )
 
 
+def reading_options(command: F) -> F:
+    """The options that say how inputs are read: kind, record fields, encoding."""
+    options = [
+        click.option(
+            "--input-format",
+            type=click.Choice(INPUT_FORMATS),
+            default="auto",
+            show_default=True,
+            help="What the inputs are; auto: by extension (.txt .html .jsonl .csv .warc, "
+            "gzipped or not), else by content.",
+        ),
+        click.option(
+            "--text-field",
+            metavar="NAME",
+            default="text",
+            show_default=True,
+            help="The JSON Lines field or CSV column that holds an article's text.",
+        ),
+        click.option(
+            "--id-field",
+            metavar="NAME",
+            default="id",
+            show_default=True,
+            help="The field or column that holds an article's id (else its line number).",
+        ),
+        click.option(
+            "--encoding",
+            metavar="NAME",
+            callback=_check_encoding,
+            help="Encoding for files that are not UTF-8 (UTF-8 is tried first, file by file).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _read_options(
+    input_format: str, text_field: str, id_field: str, encoding: str | None
+) -> ReadOptions:
+    return ReadOptions(input_format, text_field, id_field, encoding)
+
+
 @cli.command(
     epilog=f"Exit codes: 0 all read; {EXIT_FAILED} some input failed (the rest ran); "
     f"{EXIT_USAGE} usage error; {EXIT_NO_INPUT} no file matched; {EXIT_INTERRUPTED} Ctrl-C; "
@@ -168,21 +228,26 @@ model_option = click.option(
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
-    help="Write one file per article under DIR instead of printing.",
+    help="Write one file per article under DIR instead of printing; articles whose file "
+    "is there are skipped (see --force).",
 )
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write articles and claims into the SQLite database FILE instead of printing; "
+    "articles already in it are skipped (see --force).",
+)
+@click.option("--force", is_flag=True, help="With -o or --db: redo articles already written there.")
 @click.option(
     "--glob",
     metavar="PATTERN",
     multiple=True,
     callback=_check_glob,
-    help=f"Which files to read from folders (default {DEFAULT_GLOB!r}); repeat for several.",
+    help=f"Which files to read from folders (default {' '.join(DEFAULT_GLOB)}); repeat for "
+    "several.",
 )
-@click.option(
-    "--encoding",
-    metavar="NAME",
-    callback=_check_encoding,
-    help="Encoding for files that are not UTF-8 (UTF-8 is tried first, file by file).",
-)
+@reading_options
 @jobs_option
 @model_option
 @click.option(
@@ -198,51 +263,111 @@ def extract(
     paths: tuple[str, ...],
     fmt: str,
     output_dir: Path | None,
+    db: Path | None,
+    force: bool,
     glob: tuple[str, ...],
+    input_format: str,
+    text_field: str,
+    id_field: str,
     encoding: str | None,
     jobs: int,
     model: str | None,
     stance: str,
     quiet: bool,
 ) -> None:
-    """Print the claims in articles: files, folders (searched recursively) or - for stdin."""
+    """Print the claims in articles: files, folders (searched recursively) or - for stdin.
+
+    A file is one article (text, a saved HTML page) or many (JSON Lines or CSV, one per
+    record; WARC, one per HTML response).
+    """
     from rich.console import Console
 
     from . import api
 
+    if output_dir is not None and db is not None:
+        raise click.UsageError("-o and --db do not go together; give one of them")
+    if force and output_dir is None and db is None:
+        raise click.UsageError("--force redoes what -o or --db wrote; give one of them")
     console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
     tally = Tally(console)
+    options = _read_options(input_format, text_field, id_field, encoding)
     items = _collect(paths, glob, tally)
     if not items:
         if not tally.failed:
             console.print("claimx: error: no articles to read")
         click.get_current_context().exit(EXIT_NO_INPUT)
+    kinds = [detect_format(item, input_format) for item in items]
+    streams = any(kind in STREAMS for kind in kinds)
     if output_dir is not None:
-        _check_targets(items, output_dir, fmt)
+        _check_targets(items, kinds, output_dir, fmt)
     api.load(model, stance=stance)  # a missing model fails here, before anything is printed
-    show_progress = not quiet and len(items) > 1 and _progress_fits(console, output_dir)
-    sink = _stdout_sink(fmt) if output_dir is None else _dir_sink(fmt, output_dir)
-    with sink as emit, _progress(console, len(items), show_progress) as advance:
+    batch = len(items) > 1 or streams
+    printing = output_dir is None and db is None
+    show_progress = not quiet and batch and _progress_fits(console, printing)
+    if db is not None:
+        sink = _db_sink(db, force)
+    elif output_dir is not None:
+        sink = _dir_sink(fmt, output_dir, force)
+    else:
+        sink = _stdout_sink(fmt, console)
+    meter = _byte_progress(console, _total_bytes(items)) if streams else None
+    with (
+        sink as (emit, already),
+        _meter(console, len(items), show_progress, meter) as (
+            advance,
+            read,
+        ),
+    ):
 
         def failed(exc: ClaimxError) -> None:
             tally.fail(exc)
             advance()
 
-        def broke(item: Input, problem: str) -> None:
-            failed(ExtractionError(f"{item.label} {problem}"))
+        def problem(exc: InputError, skipped: bool) -> None:
+            tally.problem(exc, skipped)
+            if not skipped:
+                advance()
 
-        texts = iter_texts(items, encoding, on_error=failed)
+        def broke(article: Article, problem: str) -> None:
+            failed(ExtractionError(f"{article.label} {problem}"))
+
+        def skip(source: str, ident: str, relpath: PurePath, label: str) -> bool:
+            if already is not None and already(source, ident, relpath, label):
+                tally.done += 1
+                return True
+            return False
+
+        def english(pairs: Iterator[tuple[str, Article]]) -> Iterator[tuple[str, Article]]:
+            for text, article in pairs:
+                reason = language_problem(article)
+                if reason is not None:
+                    tally.foreign(article, reason)
+                yield text, article
+
+        texts = iter_articles(items, options, on_problem=problem, skip=skip, on_bytes=read)
         results = api.extract_many(
-            texts, as_tuples=True, model=model, stance=stance, n_process=jobs, on_error=broke
+            english(texts),
+            as_tuples=True,
+            model=model,
+            stance=stance,
+            n_process=jobs,
+            on_error=broke,
         )
         # closing the stream on any early exit (| head, Ctrl-C, SIGTERM) ends the workers
         with closing(results):
-            for claims, item in results:
-                records = [replace(claim, source=item.source).to_dict() for claim in claims]
-                emit(item, records)
+            for claims, article in results:
+                records = [
+                    replace(claim, source=article.source).to_dict(article) for claim in claims
+                ]
+                try:
+                    emit(article, records)
+                except InputError as exc:  # a second article with one id, say
+                    failed(exc)
+                    continue
                 tally.add(records)
                 advance()
-    if not quiet and (len(items) > 1 or tally.failed):
+    tally.flush()
+    if not quiet and (batch or tally.failed or tally.done):
         console.print(tally.summary())
     if tally.failed:
         click.get_current_context().exit(EXIT_FAILED)
@@ -256,6 +381,9 @@ class Tally:
     articles: int = 0
     claims: int = 0
     failed: int = 0
+    done: int = 0  # skipped: already written by an earlier run (-o, --db)
+    shown: dict[str, int] = field(default_factory=dict)  # errors shown, by input
+    not_english: int = 0
 
     def add(self, records: list[Record]) -> None:
         """Count one parsed article."""
@@ -263,20 +391,53 @@ class Tally:
         self.claims += len(records)
 
     def fail(self, exc: ClaimxError) -> None:
-        """Report an input that could not be read or parsed, in one line."""
+        """Report an input, or a record of one, that could not be read or parsed, in one
+        line; past ``SHOWN_PER_INPUT`` for one input, only count it."""
         self.failed += 1
+        origin = getattr(exc, "origin", None)
+        if origin is not None:
+            self.shown[origin] = self.shown.get(origin, 0) + 1
+            if self.shown[origin] > SHOWN_PER_INPUT:
+                return
         self.console.print(f"claimx: error: {exc}")
 
     def problem(self, exc: InputError, skipped: bool) -> None:
-        """Report what a folder walk met: a file left out on purpose, or a failure."""
+        """Report what reading met: an article left out on purpose, or a failure."""
         if skipped:
             self.console.print(f"claimx: warning: {exc}")
         else:
             self.fail(exc)
 
+    def foreign(self, article: Article, reason: str) -> None:
+        """Warn that an article does not look like English."""
+        self.not_english += 1
+        if self.not_english <= SHOWN_LANGUAGE:
+            self.console.print(
+                f"claimx: warning: {article.label} {reason}; claimx reads English only, so "
+                "its claims there may be wrong"
+            )
+
+    def flush(self) -> None:
+        """Count what was not shown: errors past ``SHOWN_PER_INPUT``, foreign articles."""
+        for origin, count in self.shown.items():
+            if count > SHOWN_PER_INPUT:
+                more = count - SHOWN_PER_INPUT
+                self.console.print(
+                    f"claimx: error: {origin}: {_plural(more, 'more record')} could not be "
+                    "read (not shown)"
+                )
+        if self.not_english > SHOWN_LANGUAGE:
+            more = self.not_english - SHOWN_LANGUAGE
+            self.console.print(
+                f"claimx: warning: {_plural(more, 'more article')} do not look like English "
+                "(not shown)"
+            )
+
     def summary(self) -> str:
-        """``claimx: 12 articles, 57 claims, 1 failed``."""
+        """``claimx: 12 articles, 57 claims, 3 already done, 1 failed``."""
         text = f"claimx: {_plural(self.articles, 'article')}, {_plural(self.claims, 'claim')}"
+        if self.done:
+            text += f", {self.done:,} already done"
         return text + (f", {self.failed} failed" if self.failed else "")
 
 
@@ -294,7 +455,8 @@ def _collect(paths: tuple[str, ...], glob: tuple[str, ...], tally: Tally) -> lis
     for arg in paths:
         found = expand(arg, glob, tally.problem)
         if not found and os.path.isdir(arg):
-            patterns = " or ".join(repr(g) for g in glob)
+            quoted = [repr(g) for g in glob]
+            patterns = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if quoted[1:] else quoted)
             tally.console.print(
                 f"claimx: warning: {printable(arg)} has no files matching {patterns}; see --glob"
             )
@@ -306,16 +468,17 @@ def _collect(paths: tuple[str, ...], glob: tuple[str, ...], tally: Tally) -> lis
     return items
 
 
-def output_path(item: Input, fmt: str) -> PurePath:
-    """Where ``-o`` puts an input's claims, relative to the output folder."""
-    return item.relpath.with_suffix(extension(fmt))
+def output_path(article: Article, fmt: str) -> PurePath:
+    """Where ``-o`` puts an article's claims, relative to the output folder."""
+    return article.relpath.with_name(article.relpath.name + extension(fmt))
 
 
-def _check_targets(items: list[Input], output_dir: Path, fmt: str) -> None:
-    """Refuse to run if two inputs would write the same output file."""
+def _check_targets(items: list[Input], kinds: list[str | None], output_dir: Path, fmt: str) -> None:
+    """Refuse to run if two inputs would write the same output file (or folder)."""
     seen: dict[PurePath, Input] = {}
-    for item in items:
-        target = output_path(item, fmt)
+    for item, kind in zip(items, kinds, strict=True):
+        stem = output_stem(item, kind)
+        target = stem if kind in STREAMS else stem.with_name(stem.name + extension(fmt))
         if target in seen:
             first = seen[target]
             both = [os.path.abspath(i.path or ".") for i in (first, item)]
@@ -328,21 +491,32 @@ def _check_targets(items: list[Input], output_dir: Path, fmt: str) -> None:
         seen[target] = item
 
 
+#: An output: what writes an article's claims, and what tells whether one is written
+#: already (None: nothing is, stdout).
+Sink = tuple[Emit, Skip | None]
+
+
 @contextmanager
-def _stdout_sink(fmt: str) -> Iterator[Emit]:
+def _stdout_sink(fmt: str, console: Console) -> Iterator[Sink]:
     """All claims as one stream on stdout."""
     out = _utf8_stdout()
     # the writer is closed however the run ends (an interrupt included): JSON keeps its "]"
     with make_writer(fmt, out) as writer:
 
-        def emit(item: Input, records: list[Record]) -> None:
+        def emit(article: Article, records: list[Record]) -> None:
             with _signals_held():
                 for record in records:
                     writer.write(record)
                 out.flush()  # so that claims appear as each article is parsed
 
-        yield emit
+        yield emit, None
     out.flush()
+    if isinstance(writer, CsvWriter) and writer.left_out:
+        console.print(
+            f"claimx: warning: article fields {', '.join(sorted(writer.left_out))} are not in "
+            "the CSV, whose article_ columns are the first claim's; use -f jsonl, or one run "
+            "per corpus"
+        )
 
 
 @contextmanager
@@ -369,23 +543,78 @@ def _utf8_stdout() -> TextIO:
 
 
 @contextmanager
-def _dir_sink(fmt: str, output_dir: Path) -> Iterator[Emit]:
-    """One file per article under ``output_dir``."""
+def _dir_sink(fmt: str, output_dir: Path, force: bool) -> Iterator[Sink]:
+    """One file per article under ``output_dir``; an article whose file is there already
+    (written whole, as every file is) is skipped, unless ``force``."""
+    written: set[PurePath] = set()  # by this run, in the input being read: ids seen twice
+    current: list[str] = []
 
-    def emit(item: Input, records: list[Record]) -> None:
-        relpath = output_path(item, fmt)
+    def already(source: str, ident: str, relpath: PurePath, label: str) -> bool:
+        path = relpath.with_name(relpath.name + extension(fmt))
+        if path in written:
+            raise _duplicate(source, ident, label)
+        return not force and os.path.lexists(output_dir / path)
+
+    def emit(article: Article, records: list[Record]) -> None:
+        if current != [article.source]:
+            current[:] = [article.source]
+            written.clear()  # each input writes below its own path: no clash with another
+        relpath = output_path(article, fmt)
+        if relpath in written:
+            raise _duplicate(article.source, article.id, article.label)
+        written.add(relpath)
         try:
             write_file(output_dir, relpath, fmt, records)
         except OSError as exc:
             path = printable(str(output_dir / relpath))
             raise Fatal(f"cannot write {path}: {exc.strerror or exc}") from exc
 
-    yield emit
+    yield emit, already
 
 
-def _progress_fits(console: Console, output_dir: Path | None) -> bool:
+def _duplicate(source: str, ident: str, label: str) -> InputError:
+    return InputError(
+        label,
+        f"has the id {ident!r} of an article read before it in this run; skipped",
+        "ids must be unique in an input: pass --id-field with a field that is",
+        origin=source,
+    )
+
+
+@contextmanager
+def _db_sink(path: Path, force: bool) -> Iterator[Sink]:
+    """Articles and claims into an SQLite database, one transaction per article."""
+    from .db import ClaimsDatabase
+
+    with ClaimsDatabase(path, force=force) as database:
+
+        def emit(article: Article, records: list[Record]) -> None:
+            with _signals_held():  # Ctrl-C between articles: the last one is in whole
+                database.add(article, records)
+
+        def already(source: str, ident: str, relpath: PurePath, label: str) -> bool:
+            return database.done(source, ident, label)
+
+        yield emit, already
+
+
+def _total_bytes(items: list[Input]) -> int | None:
+    """The size of the inputs, for a progress bar; None if one is not a regular file."""
+    total = 0
+    for item in items:
+        try:
+            info = os.stat(item.path) if item.path is not None else None
+        except OSError:
+            continue  # reading it will say what is wrong
+        if info is None or not stat.S_ISREG(info.st_mode):
+            return None
+        total += info.st_size
+    return total
+
+
+def _progress_fits(console: Console, printing: bool) -> bool:
     """Whether a progress bar on stderr can be shown without garbling claims on the screen."""
-    return console.is_terminal and (output_dir is not None or not sys.stdout.isatty())
+    return console.is_terminal and (not printing or not sys.stdout.isatty())
 
 
 @contextmanager
@@ -413,6 +642,146 @@ def _progress(console: Console, total: int, enabled: bool) -> Iterator[Callable[
                 bar.refresh()
 
         yield advance
+
+
+Advance = Callable[[], None]
+Read = Callable[[int], None]
+
+
+@contextmanager
+def _meter(
+    console: Console,
+    total: int,
+    enabled: bool,
+    by_bytes: Callable[[], AbstractContextManager[tuple[Advance, Read]]] | None,
+) -> Iterator[tuple[Advance, Read]]:
+    """Progress on stderr: articles of ``total`` or, for streams (``by_bytes``), bytes read
+    and articles done; yields what counts an article and what counts bytes read."""
+    if enabled and by_bytes is not None:
+        with by_bytes() as counters:
+            yield counters
+        return
+    with _progress(console, total, enabled) as advance:
+        yield advance, _ignore
+
+
+def _ignore(n: int) -> None:
+    pass
+
+
+def _byte_progress(
+    console: Console, total: int | None
+) -> Callable[[], AbstractContextManager[tuple[Advance, Read]]]:
+    """A progress bar of bytes read (of ``total``, if known) and of articles done."""
+
+    @contextmanager
+    def bar() -> Iterator[tuple[Advance, Read]]:
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        columns = (
+            BarColumn(),
+            DownloadColumn(),
+            TextColumn("{task.fields[articles]:,} articles"),
+            TimeRemainingColumn(),
+        )
+        # No refresh thread: see _progress.
+        with Progress(
+            *columns, console=console, transient=True, redirect_stdout=False, auto_refresh=False
+        ) as progress:
+            task = progress.add_task("extract", total=total, articles=0)
+            done = 0
+            shown = 0.0
+
+            def refresh() -> None:
+                nonlocal shown
+                if time.monotonic() - shown > 0.1:  # at most ten redraws a second
+                    shown = time.monotonic()
+                    progress.refresh()
+
+            def advance() -> None:
+                nonlocal done
+                done += 1
+                progress.update(task, articles=done)
+                refresh()
+
+            def read(n: int) -> None:
+                progress.advance(task, n)
+                refresh()
+
+            yield advance, read
+
+    return bar
+
+
+@cli.command("text")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option(
+    "--id",
+    "ids",
+    metavar="ID",
+    multiple=True,
+    help="Only the article with this id (repeat for several).",
+)
+@format_option(["text", "jsonl"], default="text")
+@reading_options
+def text_command(
+    path: str,
+    ids: tuple[str, ...],
+    fmt: str,
+    input_format: str,
+    text_field: str,
+    id_field: str,
+    encoding: str | None,
+) -> None:
+    """Print the text that the offsets of an input's claims index: the file's, a record's
+    text field, or what claimx derives from a page (HTML, WARC).
+
+    Text: one article's text exactly, with no newline added. JSON Lines: source, id and
+    text of every article (or of those --id names).
+    """
+    from rich.console import Console
+
+    console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+    tally = Tally(console)
+    options = _read_options(input_format, text_field, id_field, encoding)
+    (item,) = expand(path)
+    wanted = set(ids)
+    found: set[str] = set()
+
+    def other(source: str, ident: str, relpath: PurePath, label: str) -> bool:
+        return bool(wanted) and ident not in wanted
+
+    out = _utf8_stdout()
+    articles = read_articles(item, options, on_problem=tally.problem, skip=other)
+    if fmt == "jsonl":
+        import json
+
+        for article in articles:
+            found.add(article.id)
+            record = {"source": article.source, "id": article.id, "text": article.text}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        first = next(articles, None)
+        if next(articles, None) is not None:
+            raise click.UsageError(
+                f"{item.label} holds more than one article; pick one with --id, or print "
+                "them all with -f jsonl"
+            )
+        if first is not None:
+            found.add(first.id)
+            out.write(first.text)
+    out.flush()
+    for ident in sorted(wanted - found):
+        tally.fail(InputError(item.label, f"has no article with the id {ident!r}", "see -f jsonl"))
+    tally.flush()
+    if tally.failed:
+        click.get_current_context().exit(EXIT_FAILED)
 
 
 @cli.command()

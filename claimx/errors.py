@@ -11,14 +11,17 @@ class InputError(ClaimxError):
     """An input file cannot be read as text (not UTF-8, binary, unreadable).
 
     ``problem`` reads on from the file name ("is not valid UTF-8 …"); ``fix`` says what to do.
-    Raised for files read by :mod:`claimx.inputs`, the CLI's input layer (only the CLI reads
-    articles through it), so its ``fix`` names the CLI's flags (``--encoding``, ``--glob``).
+    Raised for files read by :mod:`claimx.inputs` and :mod:`claimx.corpora`, the CLI's input
+    layer, so its ``fix`` names the CLI's flags (``--encoding``, ``--glob``, ``--text-field``).
+    ``source`` names a record of a corpus with its line (``feed.jsonl:12``); ``origin`` is
+    then the input it belongs to (``feed.jsonl``), None for an error about a whole input.
     """
 
-    def __init__(self, source: str, problem: str, fix: str) -> None:
+    def __init__(self, source: str, problem: str, fix: str, origin: str | None = None) -> None:
         self.source = source
         self.problem = problem
         self.fix = fix
+        self.origin = origin
         super().__init__(f"{source} {problem}; {fix}")
 
 

@@ -13,7 +13,8 @@ from pathlib import Path, PurePath
 from .errors import InputError
 
 STDIN = "-"
-DEFAULT_GLOB = "*.txt"
+#: What folders are searched for by default: text files and saved pages.
+DEFAULT_GLOB: tuple[str, ...] = ("*.txt", "*.html", "*.htm")
 #: Told of an input problem: the error, and whether the input was skipped on purpose.
 Problem = Callable[[InputError, bool], None]
 _ACCESS = "check that it exists and that you may read it"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any, Literal, get_args
 
 Span = tuple[int, int]
@@ -38,6 +40,12 @@ FIELDS: tuple[str, ...] = (
 )
 #: The keys of each item of a claim's ``targets`` list, in output order.
 TARGET_FIELDS: tuple[str, ...] = ("target", "target_span", "stance", "stance_score")
+#: The key a claim gets after ``FIELDS`` when its article came with metadata (a record of a
+#: JSON Lines or CSV corpus, a saved page, a WARC record): the article's id and metadata.
+ARTICLE_FIELD = "article"
+
+#: A metadata value: what a JSON or CSV cell holds other than lists and objects.
+Scalar = str | int | float | bool | None
 
 
 @dataclass(frozen=True)
@@ -94,13 +102,17 @@ class Claim:
     source: str | None = None
     targets: tuple[Target, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """The one place a claim becomes a dict: keys in ``FIELDS`` order, spans as lists."""
+    def to_dict(self, article: Article | None = None) -> dict[str, Any]:
+        """The one place a claim becomes a dict: keys in ``FIELDS`` order, spans as lists.
+
+        article: the article the claim was found in; one with metadata adds its mapping
+            (:meth:`Article.to_dict`) under ``ARTICLE_FIELD``, after the others.
+        """
 
         def span(s: Span | None) -> list[int] | None:
             return None if s is None else [s[0], s[1]]
 
-        return {
+        record: dict[str, Any] = {
             "source": self.source,
             "speaker": self.speaker,
             "speaker_role": self.speaker_role,
@@ -117,6 +129,9 @@ class Claim:
             "stance_score": round(self.stance_score, 3),
             "targets": [t.to_dict() for t in self.targets],
         }
+        if article is not None and article.metadata is not None:
+            record[ARTICLE_FIELD] = article.to_dict()
+        return record
 
     @classmethod
     def from_dict(cls, record: dict[str, Any]) -> Claim:
@@ -142,3 +157,36 @@ class Claim:
             source=record.get("source"),
             targets=tuple(Target.from_dict(t) for t in record.get("targets") or ()),
         )
+
+
+_NO_PATH = PurePath("article")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article read from an input: its text, which every offset indexes, and what came
+    with it.
+
+    source: the input as given (a path, ``-`` for stdin), as claims carry it.
+    id: the record's id (``--id-field``, else its line number), a WARC record's URL, or
+        ``source`` for an input that is one article.
+    text: the article's text: the file's, the record's text field as is, or the text
+        claimx derived from HTML (``claimx text`` prints it).
+    metadata: the record's other scalar fields, or what a page says of itself (title,
+        date, url); None for a plain text file, whose claims then carry no ``article``.
+    label: how messages name it (``feed.jsonl:12``, ``crawl.warc record 3``).
+    relpath: where its output goes below ``-o``'s folder, without the extension.
+    """
+
+    source: str
+    id: str
+    text: str
+    metadata: Mapping[str, Scalar] | None = None
+    label: str = ""
+    relpath: PurePath = _NO_PATH
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``article`` mapping of its claims: ``id`` first, then the metadata as read
+        (a metadata field named ``id`` gives way to the article's id)."""
+        rest = {key: value for key, value in (self.metadata or {}).items() if key != "id"}
+        return {"id": self.id, **rest}

@@ -32,7 +32,7 @@ from typing import Any, TextIO
 
 import yaml
 
-from .types import FIELDS
+from .types import ARTICLE_FIELD, FIELDS
 
 Record = dict[str, Any]
 
@@ -240,8 +240,9 @@ def _json_cell(value: list[Any]) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def csv_row(record: Record) -> list[str]:
-    """A record as CSV cells in ``CSV_COLUMNS`` order.
+def csv_row(record: Record, article_keys: Iterable[str] = ()) -> list[str]:
+    """A record as CSV cells in ``CSV_COLUMNS`` order, then its ``article`` mapping's values
+    for ``article_keys`` (the ``article_<key>`` columns; empty where it lacks one).
 
     Spans become two integer cells (several fragments: integers joined with ``;``), ``None``
     the empty cell, numbers their ``str()``, ``targets`` one cell of compact JSON (``[]`` for
@@ -265,23 +266,55 @@ def csv_row(record: Record) -> list[str]:
             cells.append(_text_cell(value))
         else:
             cells.append(str(value))
-    return cells
+    article = record.get(ARTICLE_FIELD) or {}
+    return cells + [_scalar_cell(article.get(key)) for key in article_keys]
+
+
+def _scalar_cell(value: Any) -> str:
+    """An article's metadata value: text as a text cell, numbers and booleans as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _text_cell(value)
+    return json.dumps(value)
+
+
+def article_columns(record: Record | None) -> tuple[str, ...]:
+    """The keys of a record's ``article`` mapping, the CSV columns ``article_<key>``."""
+    return tuple((record or {}).get(ARTICLE_FIELD) or ())
 
 
 class CsvWriter(Writer):
-    """CSV with a header row of ``CSV_COLUMNS``."""
+    """CSV with a header row of ``CSV_COLUMNS``, and ``article_<key>`` columns when claims
+    carry their article's metadata.
+
+    The header is written with the first row (or at the end, if there is none), so that
+    it can take its article columns from the first claim's ``article`` mapping; a later
+    claim's keys beyond those are left out, and listed in ``left_out``.
+    """
 
     def __init__(self, out: TextIO) -> None:
         super().__init__(out)
         self.csv = csv.writer(out)
+        self.article_keys: tuple[str, ...] | None = None
+        self.left_out: set[str] = set()
 
-    def _start(self) -> None:
-        """Write the header."""
-        self.csv.writerow(CSV_COLUMNS)
+    def _header(self, record: Record | None) -> tuple[str, ...]:
+        keys = article_columns(record)
+        self.csv.writerow(CSV_COLUMNS + tuple(f"article_{key}" for key in keys))
+        return keys
 
     def _write(self, record: Record) -> None:
-        """Write one row."""
-        self.csv.writerow(csv_row(record))
+        """Write one row (after the header, for the first)."""
+        if self.article_keys is None:
+            self.article_keys = self._header(record)
+        self.csv.writerow(csv_row(record, self.article_keys))
+        self.left_out.update(set(article_columns(record)) - set(self.article_keys))
+
+    def _end(self) -> None:
+        """Write the header, if no row did."""
+        if self.article_keys is None:
+            self.article_keys = self._header(None)
 
 
 class TableWriter(Writer):

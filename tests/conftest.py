@@ -7,7 +7,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import yaml
 # editable install, which also maps claimx.stance_pipeline to models/stance), not the folder.
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
+from claimx import api
 from claimx.types import FIELDS, Claim
 from claimx.writers import CSV_COLUMNS
 
@@ -99,8 +100,18 @@ def _parse(fmt: str, text: str) -> list[Record]:
     if fmt == "jsonl":
         return [json.loads(line) for line in text.split("\n") if line]
     rows = csv.DictReader(io.StringIO(text, newline=""))
-    assert tuple(rows.fieldnames or ()) == CSV_COLUMNS
-    return [_record_from_csv(row) for row in rows]
+    columns = tuple(rows.fieldnames or ())
+    assert columns[: len(CSV_COLUMNS)] == CSV_COLUMNS
+    extra = columns[len(CSV_COLUMNS) :]  # article_<key>: the article's id and metadata, as text
+    assert all(column.startswith("article_") for column in extra), extra
+    records = []
+    for row in rows:
+        record = _record_from_csv(row)
+        if extra:
+            keys = [column.removeprefix("article_") for column in extra]
+            record["article"] = {key: _text(row[f"article_{key}"]) for key in keys}
+        records.append(record)
+    return records
 
 
 @pytest.fixture
@@ -173,3 +184,43 @@ def deny_folder(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
         monkeypatch.setattr(os, "scandir", denied)
 
     return deny
+
+
+# The CLI's tests swap the library for a tiny regex extractor, so that they test the shell and
+# not the linguistics.
+SAID = re.compile(r'(?P<speaker>[A-Z]\w+(?: [A-Z]\w+)*) (?P<cue>said) "(?P<quote>[^"]*)"')
+
+
+def fake_claims(text: str) -> list[Claim]:
+    """Claims for ``Name said "…"``, with true offsets: enough to exercise the shell."""
+    return [
+        make_claim(
+            speaker=m["speaker"],
+            speaker_type="person",
+            speaker_span=m.span("speaker"),
+            cue=m["cue"],
+            cue_span=m.span("cue"),
+            quote=m["quote"],
+            quote_spans=(m.span("quote"),),
+            kind="direct",
+        )
+        for m in SAID.finditer(text)
+    ]
+
+
+@pytest.fixture
+def fake_library(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Replace model loading and extraction; returns what the CLI asked for."""
+    calls: dict[str, Any] = {}
+
+    def load(model: str | None = None, stance: str = "rules") -> None:
+        calls["model"] = model
+
+    def extract_many(texts: Iterable[Any], **options: Any) -> Iterator[Any]:
+        calls.update(options)
+        for text, context in texts:
+            yield fake_claims(text), context
+
+    monkeypatch.setattr(api, "load", load)
+    monkeypatch.setattr(api, "extract_many", extract_many)
+    return calls

@@ -6,11 +6,16 @@ the shell and not the linguistics; the ``real`` tests run the installed model en
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import gzip
+import io
 import json
 import os
 import re
 import shlex
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -20,54 +25,19 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import check_offsets, make_claim
+from conftest import check_offsets, fake_claims
+from test_corpora import CRAWL, PAGE, warc
 
 from claimx import __version__, api
 from claimx.cli import cli
 from claimx.errors import ModelError
-from claimx.types import FIELDS, Claim
+from claimx.types import FIELDS
 from claimx.writers import CSV_COLUMNS
 
 Parse = Callable[[str, str], list[dict[str, Any]]]
 
-SAID = re.compile(r'(?P<speaker>[A-Z]\w+(?: [A-Z]\w+)*) (?P<cue>said) "(?P<quote>[^"]*)"')
 SMITH = 'Jane Smith said "The bridge will reopen in May."\n'
 LEE = 'Tom Lee said "It is too late." Ann Wu said "It is on time."\n'
-
-
-def fake_claims(text: str) -> list[Claim]:
-    """Claims for ``Name said "…"``, with true offsets: enough to exercise the shell."""
-    return [
-        make_claim(
-            speaker=m["speaker"],
-            speaker_type="person",
-            speaker_span=m.span("speaker"),
-            cue=m["cue"],
-            cue_span=m.span("cue"),
-            quote=m["quote"],
-            quote_spans=(m.span("quote"),),
-            kind="direct",
-        )
-        for m in SAID.finditer(text)
-    ]
-
-
-@pytest.fixture
-def fake_library(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """Replace model loading and extraction; returns what the CLI asked for."""
-    calls: dict[str, Any] = {}
-
-    def load(model: str | None = None, stance: str = "rules") -> None:
-        calls["model"] = model
-
-    def extract_many(texts: Iterable[Any], **options: Any) -> Iterator[Any]:
-        calls.update(options)
-        for text, context in texts:
-            yield fake_claims(text), context
-
-    monkeypatch.setattr(api, "load", load)
-    monkeypatch.setattr(api, "extract_many", extract_many)
-    return calls
 
 
 Run = Callable[..., Result]
@@ -95,10 +65,13 @@ def check_printed_offsets(
     records = written_records(parse, argv, result)
     fallback = _option(argv, "--encoding", "utf-8")
     stdin = input.encode() if isinstance(input, str) else input or b""
-    texts = {}
+    texts: dict[str, str | dict[str, str]] = {}
     for source in {record["source"] for record in records}:
         # Decoded here, not with claimx.inputs, so that a bug in reading would show.
         data = stdin if source == "-" else Path(os.fsdecode(_name_bytes(source))).read_bytes()
+        if any("article" in record for record in records if record["source"] == source):
+            texts[source] = article_texts(source, data, argv)
+            continue
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -107,10 +80,57 @@ def check_printed_offsets(
     check_printed(texts, records)
 
 
-def check_printed(texts: dict[str, str], records: list[dict[str, Any]]) -> None:
+def article_texts(source: str, data: bytes, argv: list[str]) -> dict[str, str]:
+    """The text of each article of a corpus, by id: read here for JSON Lines and CSV, and
+    for pages (whose text claimx derives) as ``claimx text`` prints it."""
+    text_field, id_field = _option(argv, "--text-field", "text"), _option(argv, "--id-field", "id")
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    name = source.removesuffix(".gz")
+    if name.endswith((".html", ".htm", ".warc")):
+        from claimx.corpora import read_articles
+        from claimx.inputs import expand
+
+        (item,) = expand(source)
+        found = read_articles(item, on_problem=lambda exc, skipped: None)
+        return {article.id: article.text for article in found}
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        lines = data.decode("utf-16").splitlines(keepends=True)
+    else:
+        fallback = _option(argv, "--encoding", "utf-8")
+        lines = [_decoded(line, fallback) for line in data.splitlines(keepends=True)]
+    lines[0] = lines[0].removeprefix("\ufeff")
+    texts: dict[str, str] = {}
+    if name.endswith(".csv"):
+        rows = csv.reader(lines)
+        header = next(rows)
+        while True:
+            start = rows.line_num + 1
+            row = next(rows, None)
+            if row is None:
+                return texts
+            record = dict(zip(header, row, strict=True))
+            texts.setdefault(record.get(id_field) or str(start), record[text_field])
+    for number, line in enumerate(lines, 1):
+        with contextlib.suppress(ValueError):
+            record = json.loads(line)
+            if isinstance(record, dict) and isinstance(record.get(text_field), str):
+                texts.setdefault(str(record.get(id_field) or number), record[text_field])
+    return texts
+
+
+def _decoded(line: bytes, fallback: str) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode(fallback, errors="replace")
+
+
+def check_printed(texts: dict[str, Any], records: list[dict[str, Any]]) -> None:
     """:func:`conftest.check_offsets` on every record, against the article it names."""
     for record in records:
-        check_offsets(texts[record["source"]], record)
+        text = texts[record["source"]]
+        check_offsets(text[record["article"]["id"]] if "article" in record else text, record)
 
 
 def _name_bytes(source: str) -> bytes:
@@ -124,7 +144,7 @@ def written_records(parse: Parse, argv: list[str], result: Result) -> list[dict[
     if fmt == "table":
         return []
     if "-o" in argv:
-        files = sorted(Path(_option(argv, "-o", "")).rglob(f"*.{fmt}"))
+        files = sorted(p for p in Path(_option(argv, "-o", "")).rglob(f"*.{fmt}") if p.is_file())
         return [record for path in files for record in parse(fmt, path.read_bytes().decode())]
     return parse(fmt, result.stdout) if result.stdout else []
 
@@ -365,7 +385,8 @@ def test_folder_without_matches_warns(
     result = run("extract", tmp_path)
     assert (result.exit_code, result.stdout) == (3, "")
     assert result.stderr.splitlines() == [
-        f"claimx: warning: {tmp_path} has no files matching '*.txt'; see --glob",
+        f"claimx: warning: {tmp_path} has no files matching '*.txt', '*.html' or '*.htm'; "
+        "see --glob",
         "claimx: error: no articles to read",
     ]
     both = run("extract", "-f", "jsonl", "--glob", "*.md", "--glob", "*.txt", tmp_path)
@@ -799,3 +820,431 @@ def test_real_article_over_the_model_limit_is_reported(run: Run, tmp_path: Path)
     assert result.exit_code == 1
     assert len(result.stdout.splitlines()) == 1
     assert "a.txt has 1,000,005 characters, over the model's limit of 1,000,000" in result.stderr
+
+
+# Corpora: JSON Lines, CSV, pages, WARC; resuming -o and --db
+
+FEED = [
+    {"id": "a1", "url": "https://example.com/a1", "date": "2024-03-05", "text": SMITH},
+    {"url": "https://example.com/2", "views": 12, "tags": ["x"], "text": "Hi.\r\n" + LEE},
+    {"id": 7, "url": None, "text": 'Line one\nRen\u00e9 Roy said "Oui."'},
+]
+
+
+def jsonl(records: list[Any]) -> str:
+    return "".join(json.dumps(record) + "\n" for record in records)
+
+
+def test_jsonl_one_article_per_record_with_its_metadata(
+    run: Run, parse: Parse, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(tmp_path, {"feed.jsonl": jsonl(FEED)})
+    result = run("extract", "-f", "json", paths["feed.jsonl"])
+    assert result.exit_code == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert [(r["speaker"], r["article"]["id"]) for r in records] == [
+        ("Jane Smith", "a1"),
+        ("Tom Lee", "2"),  # no id: the line number
+        ("Ann Wu", "2"),
+        ("Ren\u00e9 Roy", "7"),
+    ]
+    assert {r["source"] for r in records} == {str(paths["feed.jsonl"])}
+    assert list(records[0]) == [*FIELDS, "article"]
+    assert records[0]["article"] == {
+        "id": "a1",
+        "url": "https://example.com/a1",
+        "date": "2024-03-05",
+    }
+    # scalars travel, lists and objects do not
+    assert records[1]["article"] == {"id": "2", "url": "https://example.com/2", "views": 12}
+    assert records[3]["article"] == {"id": "7", "url": None}
+    assert result.stderr == "claimx: 3 articles, 4 claims\n"
+
+
+def test_every_format_carries_the_article(
+    run: Run, parse: Parse, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(tmp_path, {"feed.jsonl": jsonl(FEED[:2])})
+    outputs = {
+        fmt: parse(fmt, run("extract", "-q", "-f", fmt, paths["feed.jsonl"]).stdout)
+        for fmt in ("yaml", "json", "jsonl", "csv")
+    }
+    assert outputs["yaml"] == outputs["json"] == outputs["jsonl"]
+    # CSV: article_<key> columns, from the first claim's article; every cell text
+    assert [r["article"] for r in outputs["csv"]] == [
+        {"id": "a1", "url": "https://example.com/a1", "date": "2024-03-05"},
+        {"id": "2", "url": "https://example.com/2", "date": ""},
+        {"id": "2", "url": "https://example.com/2", "date": ""},
+    ]
+    header = run("extract", "-q", "-f", "csv", paths["feed.jsonl"]).stdout.splitlines()[0]
+    assert header == ",".join((*CSV_COLUMNS, "article_id", "article_url", "article_date"))
+
+
+def test_csv_output_warns_of_article_fields_it_has_no_column_for(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(tmp_path, {"feed.jsonl": jsonl(FEED[:2])})
+    result = run("extract", "-q", "-f", "csv", paths["feed.jsonl"])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "claimx: warning: article fields views are not in the CSV, whose article_ columns "
+        "are the first claim's; use -f jsonl, or one run per corpus\n"
+    )
+
+
+def test_plain_text_claims_have_no_article(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(tmp_path, {"a.txt": SMITH})
+    (record,) = json.loads(run("extract", "-f", "json", paths["a.txt"]).stdout)
+    assert list(record) == list(FIELDS)
+    header = run("extract", "-f", "csv", paths["a.txt"]).stdout.splitlines()[0]
+    assert header == ",".join(CSV_COLUMNS)
+
+
+def test_gzipped_jsonl_and_stdin(
+    run: Run, parse: Parse, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(
+        tmp_path,
+        {"feed.jsonl": jsonl(FEED), "feed.jsonl.gz": gzip.compress(jsonl(FEED).encode())},
+    )
+    plain = parse("jsonl", run("extract", "-q", "-f", "jsonl", paths["feed.jsonl"]).stdout)
+    zipped = parse("jsonl", run("extract", "-q", "-f", "jsonl", paths["feed.jsonl.gz"]).stdout)
+    piped = parse("jsonl", run("extract", "-q", "-f", "jsonl", "-", input=jsonl(FEED)).stdout)
+    strip = [{k: v for k, v in r.items() if k != "source"} for r in plain]
+    assert len(plain) == 4
+    assert [{k: v for k, v in r.items() if k != "source"} for r in zipped] == strip
+    assert [{k: v for k, v in r.items() if k != "source"} for r in piped] == strip
+
+
+def test_text_and_id_fields(
+    run: Run, parse: Parse, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    feed = [{"guid": "g1", "body": SMITH, "id": "other"}, {"guid": "g2", "body": LEE}]
+    paths = articles(tmp_path, {"feed.jsonl": jsonl(feed)})
+    args = ("extract", "-q", "-f", "jsonl", paths["feed.jsonl"])
+    result = run(*args, "--text-field", "body", "--id-field", "guid")
+    assert result.exit_code == 0, result.stderr
+    assert [r["article"]["id"] for r in parse("jsonl", result.stdout)] == ["g1", "g2", "g2"]
+    missing = run(*args)
+    assert missing.exit_code == 1
+    assert missing.stderr.splitlines() == [
+        f"claimx: error: {paths['feed.jsonl']}:1 has no 'text' field (its fields: guid, body, "
+        "id); pass --text-field body (or the field that holds the text)",
+        f"claimx: error: {paths['feed.jsonl']}:2 has no 'text' field (its fields: guid, body); "
+        "pass --text-field body (or the field that holds the text)",
+    ]
+
+
+def test_bad_records_are_named_by_line_and_the_rest_read(
+    run: Run, parse: Parse, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    lines = [
+        json.dumps({"id": "a", "text": SMITH}),
+        '{"id": "b", "text": "cut',
+        "",
+        "[1, 2]",
+        json.dumps({"id": "c", "text": 42}),
+        json.dumps({"id": {"x": 1}, "text": LEE}),
+        json.dumps({"id": "d", "text": LEE}),
+    ]
+    name = "feed.jsonl"
+    paths = articles(tmp_path, {name: "\n".join(lines).encode() + b"\n\xff\n"})
+    result = run("extract", "-f", "jsonl", paths[name])
+    assert result.exit_code == 1
+    assert [r["article"]["id"] for r in parse("jsonl", result.stdout)] == ["a", "d", "d"]
+    feed = paths[name]
+    assert result.stderr.splitlines() == [
+        f"claimx: error: {feed}:2 is not valid JSON (Unterminated string starting at column "
+        "21); fix or remove the line",
+        f"claimx: error: {feed}:4 is a JSON array, not an object; each line must be one "
+        "article object",
+        f"claimx: error: {feed}:5 has a number in its 'text' field, not the article text; the "
+        "text field must hold the article as a string",
+        f"claimx: error: {feed}:6 has a object in its 'id' field, not an id; pass --id-field "
+        "with a field of strings or numbers",
+        f"claimx: error: {feed}:8 is not valid UTF-8 (byte 0xff at offset 0); pass --encoding "
+        "cp1252 (Windows files; or the file's encoding)",
+        "claimx: 2 articles, 3 claims, 5 failed",
+    ]
+
+
+def test_errors_of_one_input_are_shown_ten_at_most(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(tmp_path, {"feed.jsonl": "oops\n" * 25 + jsonl(FEED[:1])})
+    result = run("extract", "-f", "jsonl", paths["feed.jsonl"])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 12
+    assert lines[-2:] == [
+        f"claimx: error: {paths['feed.jsonl']}: 15 more records could not be read (not shown)",
+        "claimx: 1 article, 1 claim, 25 failed",
+    ]
+
+
+def test_a_json_array_gets_the_jq_fix(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(tmp_path, {"feed.json": json.dumps(FEED, indent=2)})
+    result = run("extract", paths["feed.json"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"claimx: error: {paths['feed.json']} is one JSON array, not JSON Lines (one article "
+        f"object per line); convert it: jq -c '.[]' {paths['feed.json']} > articles.jsonl"
+    )
+
+
+def test_csv_records_with_line_breaks_in_the_text(
+    run: Run, parse: Parse, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    rows = [
+        ["id", "outlet", "text"],
+        ["x1", "The Daily", "Headline\r\n\r\n" + SMITH],
+        ["", "=cmd()", LEE],
+    ]
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(rows)
+    paths = articles(tmp_path, {"articles.csv": out.getvalue()})
+    for fmt in ("jsonl", "csv"):
+        result = run("extract", "-q", "-f", fmt, paths["articles.csv"])
+        assert result.exit_code == 0, result.stderr
+        records = parse(fmt, result.stdout)
+        assert [r["article"] for r in records] == [
+            {"id": "x1", "outlet": "The Daily"},
+            {"id": "6", "outlet": "=cmd()"},  # the line the record starts on
+            {"id": "6", "outlet": "=cmd()"},
+        ]
+    csv_out = run("extract", "-q", "-f", "csv", paths["articles.csv"]).stdout
+    assert ",'=cmd()" in csv_out  # a formula stays text in a spreadsheet
+
+
+def test_csv_without_the_text_column_is_one_error(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(tmp_path, {"a.csv": "id,body\n1,x\n2,y\n"})
+    result = run("extract", paths["a.csv"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"claimx: error: {paths['a.csv']} has no 'text' column (its columns: id, body); pass "
+        "--text-field with the column that holds the article text",
+        "claimx: 0 articles, 0 claims, 1 failed",
+    ]
+
+
+def test_csv_from_excel_in_utf16_and_a_cp1252_feed(
+    run: Run, parse: Parse, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    table = f'id,text\r\nx,"{SMITH.replace(chr(34), chr(34) * 2)}"\r\n'
+    paths = articles(
+        tmp_path,
+        {
+            "excel.csv": table.encode("utf-16"),  # with its byte order mark
+            "old.jsonl": '{"text": "Ren\u00e9 Roy said \\"Non.\\""}\n'.encode("cp1252"),
+        },
+    )
+    excel = run("extract", "-q", "-f", "jsonl", paths["excel.csv"])
+    assert [r["speaker"] for r in parse("jsonl", excel.stdout)] == ["Jane Smith"]
+    old = run("extract", "-q", "-f", "jsonl", "--encoding", "cp1252", paths["old.jsonl"])
+    assert [r["speaker"] for r in parse("jsonl", old.stdout)] == ["Ren\u00e9 Roy"]
+
+
+def test_input_format_by_content_and_by_option(
+    run: Run, parse: Parse, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(tmp_path, {"export.dat": jsonl(FEED[:1]), "notes.jsonl": SMITH})
+    by_content = run("extract", "-q", "-f", "jsonl", paths["export.dat"])
+    assert parse("jsonl", by_content.stdout)[0]["article"]["id"] == "a1"
+    as_text = run("extract", "-f", "jsonl", "--input-format", "text", paths["notes.jsonl"])
+    assert (as_text.exit_code, parse("jsonl", as_text.stdout)[0]["speaker"]) == (0, "Jane Smith")
+
+
+def test_articles_not_in_english_get_a_warning(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    german = (
+        "Der Bürgermeister sagte am Dienstag, die Brücke werde im Mai wieder geöffnet. Die "
+        "Arbeiten hätten länger gedauert als geplant, weil im Winter viel Regen gefallen sei. "
+        "Viele Anwohner sind verärgert, denn der Umweg über die Autobahn kostet sie jeden Tag "
+        "eine halbe Stunde. Die Stadt will nun prüfen, ob die Baufirma eine Strafe zahlen muss."
+    )
+    feed = [{"id": "de", "text": german}, {"id": "fr", "language": "fr", "text": "Oui."}]
+    paths = articles(tmp_path, {"feed.jsonl": jsonl(feed), "a.txt": SMITH * 10})
+    result = run("extract", "-f", "jsonl", paths["feed.jsonl"], paths["a.txt"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[:2] == [
+        f"claimx: warning: {paths['feed.jsonl']}:1 does not look like English (2% of its words "
+        "are common English ones); claimx reads English only, so its claims there may be wrong",
+        f"claimx: warning: {paths['feed.jsonl']}:2 is in 'fr', its language field says; claimx "
+        "reads English only, so its claims there may be wrong",
+    ]
+    assert len(result.stderr.splitlines()) == 3  # and the summary
+
+
+def test_output_dir_one_file_per_record(
+    run: Run, parse: Parse, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    feed = [*FEED, {"id": "a/b:c", "text": SMITH}, {"id": ".hidden", "text": SMITH}]
+    articles(tmp_path / "news", {"feed.jsonl": jsonl(feed), "one.txt": LEE})
+    out = tmp_path / "out"
+    result = run("extract", "-f", "jsonl", "-o", out, "--glob", "*.*", tmp_path / "news")
+    assert result.exit_code == 0, result.stderr
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert written == [
+        "feed.jsonl/%2Ehidden.jsonl",
+        "feed.jsonl/2.jsonl",
+        "feed.jsonl/7.jsonl",
+        "feed.jsonl/a%2Fb%3Ac.jsonl",
+        "feed.jsonl/a1.jsonl",
+        "one.jsonl",
+    ]
+
+
+def test_output_dir_resumes_and_force_redoes(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(tmp_path / "news", {"feed.jsonl": jsonl(FEED), "one.txt": LEE})
+    out = tmp_path / "out"
+    news = ("--glob", "*.jsonl", "--glob", "*.txt", tmp_path / "news")
+    first = run("extract", "-o", out, *news)
+    assert first.stderr == "claimx: 4 articles, 6 claims\n"
+    (out / "feed.jsonl" / "a1.yaml").unlink()  # as if the run had been stopped before it
+    kept = (out / "one.yaml").read_text() + "# kept\n"
+    (out / "one.yaml").write_text(kept)
+    again = run("extract", "-o", out, *news)
+    assert again.stderr == "claimx: 1 article, 1 claim, 3 already done\n"
+    assert (out / "feed.jsonl" / "a1.yaml").exists()
+    assert (out / "one.yaml").read_text() == kept
+    forced = run("extract", "--force", "-o", out, *news)
+    assert forced.stderr == "claimx: 4 articles, 6 claims\n"
+    assert (out / "one.yaml").read_text() != kept
+    assert paths
+
+
+def test_a_duplicate_id_is_an_error_not_an_overwrite(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    feed = [{"id": "x", "text": SMITH}, {"id": "x", "text": LEE}, {"id": "y", "text": LEE}]
+    paths = articles(tmp_path, {"feed.jsonl": jsonl(feed)})
+    for sink in (("-o", tmp_path / "out"), ("--db", tmp_path / "claims.db")):
+        result = run("extract", *sink, paths["feed.jsonl"])
+        assert result.exit_code == 1, sink
+        assert result.stderr.splitlines() == [
+            f"claimx: error: {paths['feed.jsonl']}:2 has the id 'x' of an article read before "
+            "it in this run; skipped; ids must be unique in an input: pass --id-field with a "
+            "field that is",
+            "claimx: 2 articles, 3 claims, 1 failed",
+        ]
+    assert yaml.safe_load((tmp_path / "out" / "feed.jsonl" / "x.yaml").read_text())[0][
+        "speaker"
+    ] == ("Jane Smith")
+
+
+def test_db_and_output_dir_do_not_go_together(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(tmp_path, {"a.txt": SMITH})
+    both = run("extract", "-o", tmp_path / "out", "--db", tmp_path / "c.db", paths["a.txt"])
+    assert both.exit_code == 2 and "-o and --db do not go together" in both.stderr
+    force = run("extract", "--force", paths["a.txt"])
+    assert force.exit_code == 2 and "--force redoes what -o or --db wrote" in force.stderr
+
+
+def test_a_saved_page_gives_the_claims_of_its_main_text(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(tmp_path / "pages", {"bridge.html": PAGE, "notes.txt": LEE})
+    result = run("extract", "-f", "json", tmp_path / "pages")  # *.html by default
+    assert result.exit_code == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert [r["speaker"] for r in records] == ["Jane Smith", "Tom Lee", "Tom Lee", "Ann Wu"]
+    assert records[0]["article"] == {
+        "id": str(paths["bridge.html"]),
+        "title": "Bridge to reopen in May",
+        "date": "2024-03-05",
+        "url": "https://example.com/bridge",
+        "sitename": "The Daily",
+    }
+    assert "article" not in records[2]  # the text file's claims
+
+
+def test_a_warc_gives_its_html_responses(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(tmp_path, {"crawl.warc.gz": warc(CRAWL)})
+    result = run("extract", "-f", "jsonl", paths["crawl.warc.gz"])
+    assert result.exit_code == 1  # the PDF
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {r["article"]["id"] for r in records} == {"https://example.com/bridge"}
+    crawl = paths["crawl.warc.gz"]
+    assert result.stderr.splitlines() == [
+        f"claimx: error: {crawl} record 5 (https://example.com/report.pdf) is application/pdf, "
+        "not an HTML page; claimx reads a WARC's HTML responses; the other records were read",
+        f"claimx: warning: {crawl} record 6 (https://example.com/gallery) has no article text "
+        "that trafilatura could find (a front page, a gallery?); skipped; nothing to do if it "
+        "is no article",
+        "claimx: 1 article, 2 claims, 1 failed",
+    ]
+
+
+def test_text_prints_what_the_offsets_index(
+    run: Run, tmp_path: Path, fake_library: dict[str, Any]
+) -> None:
+    paths = articles(
+        tmp_path, {"page.html": PAGE, "feed.jsonl": jsonl(FEED), "crawl.warc": warc(CRAWL)}
+    )
+    page = run("text", paths["page.html"])
+    assert page.exit_code == 0
+    (record, *_) = json.loads(run("extract", "-f", "json", paths["page.html"]).stdout)
+    start, end = record["speaker_span"]
+    assert page.stdout[start:end] == "Jane Smith"
+    assert not page.stdout.endswith("\n")  # exactly the text, nothing added
+    record_text = run("text", paths["feed.jsonl"], "--id", "2")
+    assert record_text.stdout_bytes == FEED[1]["text"].encode()  # CRLF kept
+    url = run("text", paths["crawl.warc"], "--id", "https://example.com/bridge")
+    assert url.stdout == page.stdout
+    every = run("text", "-f", "jsonl", paths["feed.jsonl"])
+    assert [json.loads(line) for line in every.stdout.splitlines()] == [
+        {"source": str(paths["feed.jsonl"]), "id": i, "text": r["text"]}
+        for i, r in zip(("a1", "2", "7"), FEED, strict=True)
+    ]
+    several = run("text", paths["feed.jsonl"])
+    assert several.exit_code == 2
+    assert "holds more than one article; pick one with --id" in several.stderr
+    missing = run("text", paths["feed.jsonl"], "--id", "zz")
+    assert (missing.exit_code, missing.stdout) == (1, "")
+    assert missing.stderr == (
+        f"claimx: error: {paths['feed.jsonl']} has no article with the id 'zz'; see -f jsonl\n"
+    )
+
+
+@pytest.mark.model
+def test_real_records_with_jobs(run: Run, parse: Parse, tmp_path: Path) -> None:
+    names = ["Ann Wu", "Tom Lee", "Jane Smith", "Raj Patel", "Maria Lopez", "Sam Jones"]
+    feed = [
+        {"id": f"r{i}", "desk": "city", "text": f"{name} said that the council would vote.\n"}
+        for i, name in enumerate(names)
+    ]
+    paths = articles(tmp_path, {"feed.jsonl.gz": gzip.compress(jsonl(feed).encode())})
+    one = run("extract", "-q", "-f", "jsonl", paths["feed.jsonl.gz"])
+    two = run("extract", "-q", "-f", "jsonl", "-j", "2", paths["feed.jsonl.gz"])
+    assert two.exit_code == 0, two.stderr
+    assert two.stdout == one.stdout
+    records = parse("jsonl", two.stdout)
+    assert [(r["speaker"], r["article"]["id"]) for r in records] == [
+        (name, f"r{i}") for i, name in enumerate(names)
+    ]
+
+
+@pytest.mark.model
+def test_real_page_to_database(run: Run, tmp_path: Path) -> None:
+    paths = articles(tmp_path, {"page.html": PAGE})
+    db = tmp_path / "claims.db"
+    assert run("extract", "--db", db, paths["page.html"]).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        (text,) = conn.execute("SELECT text FROM articles").fetchone()
+        spans = conn.execute("SELECT speaker, speaker_start, speaker_end FROM claims").fetchall()
+    assert text == run("text", paths["page.html"]).stdout
+    assert ("Jane Smith", text.index("Jane Smith"), text.index(" said")) in spans
+    assert all(text[start:end] == speaker for speaker, start, end in spans if speaker)

@@ -11,7 +11,7 @@ import yaml
 
 import claimx
 from claimx.cli import cli
-from claimx.types import FIELDS
+from claimx.types import ARTICLE_FIELD, FIELDS
 from claimx.writers import CSV_COLUMNS
 
 ROOT = Path(__file__).parent.parent
@@ -52,5 +52,5 @@ def test_every_exit_code_is_in_the_readme() -> None:
 def test_key_table_lists_every_key_in_order_and_csv_every_column() -> None:
     table = README.split("| key | meaning |\n| --- | --- |\n")[1].split("\n\n")[0]
     keys = [key for row in table.splitlines() for key in re.findall(r"`(\w+)`", row.split("|")[1])]
-    assert keys == list(FIELDS)
+    assert keys == [*FIELDS, ARTICLE_FIELD]
     assert all(f"`{column}`" in README for column in CSV_COLUMNS if column not in FIELDS)

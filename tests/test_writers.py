@@ -199,10 +199,32 @@ def test_csv_has_no_cell_a_spreadsheet_reads_as_a_clock_time() -> None:
     assert not [cell for cell in cells if re.fullmatch(r"[\d;:]*:[\d;:]*", cell)]
 
 
-def test_csv_header_written_by_start() -> None:
+def test_csv_header_comes_with_the_first_row_or_at_the_end() -> None:
     out = io.StringIO()
-    CsvWriter(out).start()
+    writer = CsvWriter(out)
+    writer.start()
+    assert out.getvalue() == ""  # the first claim may bring article columns
+    writer.end()
     assert out.getvalue() == ",".join(CSV_COLUMNS) + "\r\n"
+
+
+def test_csv_article_columns_come_from_the_first_claim() -> None:
+    article = {"id": "a1", "url": "https://x", "views": 3, "live": True, "note": None}
+    records = [
+        RECORDS[0] | {"article": article},
+        RECORDS[1] | {"article": {"id": "b", "other": "?"}},
+        RECORDS[2],
+    ]
+    writer = CsvWriter(io.StringIO())
+    rows = list(csv.reader(io.StringIO(render("csv", records), newline="")))
+    assert rows[0] == [*CSV_COLUMNS, *(f"article_{key}" for key in article)]
+    assert [row[len(CSV_COLUMNS) :] for row in rows[1:]] == [
+        ["a1", "https://x", "3", "true", ""],
+        ["b", "", "", "", ""],
+        ["", "", "", "", ""],
+    ]
+    write_records(writer, records)
+    assert writer.left_out == {"other"}
 
 
 # What every format gives for the two-target claim and for one with no target at all.

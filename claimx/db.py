@@ -1,0 +1,230 @@
+"""SQLite output: an ``articles`` table and a ``claims`` table keyed to it.
+
+Each article goes in with its claims in one transaction, so that however a run ends (Ctrl-C,
+SIGKILL, a full disk) every article is either wholly in the database or absent; a re-run
+skips the articles already in and so resumes where the last one stopped. The database is
+what sqlite-utils and Datasette read: indexes on speaker and target, and full-text search
+on quotes (``claims_fts``, an FTS5 index kept in step by triggers).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from .errors import ClaimxError, InputError
+from .types import FIELDS, Article
+
+#: Bumped whenever the tables change; a database of another version is refused.
+SCHEMA_VERSION = 1
+_SPANS = ("speaker_span", "cue_span", "target_span")
+_JSON = ("quote_spans", "targets")
+_TYPES = {"stance_score": "REAL"}
+
+
+def claim_columns() -> tuple[str, ...]:
+    """The ``claims`` table's columns for a record's keys (after ``claim`` and ``article``):
+    ``FIELDS``, each span as ``<name>_start`` and ``<name>_end``, ``quote_spans`` and
+    ``targets`` as JSON text (``json_each`` reads them)."""
+    columns: list[str] = []
+    for key in FIELDS:
+        if key in _SPANS:
+            name = key.removesuffix("_span")
+            columns += [f"{name}_start", f"{name}_end"]
+        else:
+            columns.append(key)
+    return tuple(columns)
+
+
+CLAIM_COLUMNS = claim_columns()
+
+
+def _schema() -> str:
+    def sql_type(column: str) -> str:
+        if column.endswith(("_start", "_end")):
+            return "INTEGER"
+        return _TYPES.get(column, "TEXT")
+
+    claims = ",\n    ".join(f"{c} {sql_type(c)}" for c in CLAIM_COLUMNS)
+    return f"""
+CREATE TABLE articles (
+    article INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL,
+    id TEXT NOT NULL,
+    metadata TEXT,
+    text TEXT NOT NULL,
+    claims INTEGER NOT NULL,
+    UNIQUE (source, id)
+);
+CREATE TABLE claims (
+    claim INTEGER PRIMARY KEY,
+    article INTEGER NOT NULL REFERENCES articles (article),
+    {claims}
+);
+CREATE INDEX claims_article ON claims (article);
+CREATE INDEX claims_speaker ON claims (speaker);
+CREATE INDEX claims_target ON claims (target);
+CREATE VIRTUAL TABLE claims_fts USING fts5 (quote, content="claims", content_rowid="claim");
+CREATE TRIGGER claims_ai AFTER INSERT ON claims BEGIN
+    INSERT INTO claims_fts (rowid, quote) VALUES (new.claim, new.quote);
+END;
+CREATE TRIGGER claims_ad AFTER DELETE ON claims BEGIN
+    INSERT INTO claims_fts (claims_fts, rowid, quote) VALUES ('delete', old.claim, old.quote);
+END;
+CREATE TRIGGER claims_au AFTER UPDATE ON claims BEGIN
+    INSERT INTO claims_fts (claims_fts, rowid, quote) VALUES ('delete', old.claim, old.quote);
+    INSERT INTO claims_fts (rowid, quote) VALUES (new.claim, new.quote);
+END;
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+
+
+class DatabaseError(ClaimxError):
+    """The database cannot be opened or written: not SQLite, another schema, locked, full."""
+
+
+class ClaimsDatabase:
+    """Articles and claims written into the SQLite file ``path`` (created if missing).
+
+    force: replace articles already in the database, instead of skipping them.
+    """
+
+    def __init__(self, path: str | Path, *, force: bool = False) -> None:
+        self.path = str(path)
+        self.force = force
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"cannot open the database {self.path}: {exc}") from exc
+        try:
+            self._prepare()
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise DatabaseError(f"cannot use {self.path} as claimx's database: {exc}") from exc
+        except DatabaseError:
+            self.conn.close()
+            raise
+        # The last article written before this run: one found later was added by this run.
+        row = self.conn.execute("SELECT max(article) FROM articles").fetchone()
+        self.first_new = (row[0] or 0) + 1
+
+    def _prepare(self) -> None:
+        tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if tables and "articles" not in tables:
+            raise DatabaseError(
+                f"{self.path} is a database of something else (no articles table); "
+                "give --db a new file"
+            )
+        if tables and version != SCHEMA_VERSION:
+            raise DatabaseError(
+                f"{self.path} was written by another version of claimx (schema {version}, "
+                f"this one writes {SCHEMA_VERSION}); give --db a new file"
+            )
+        # WAL: a commit is one append, cheap enough for one per article, and a killed run
+        # leaves the file whole (the next open rolls the log forward or drops the tail).
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if not tables:
+            self.conn.executescript("BEGIN;" + _schema() + "COMMIT;")
+
+    def done(self, source: str, ident: str, where: str | None = None) -> bool:
+        """Whether the article is in the database from an earlier run, so to be skipped
+        (never with ``force``). One added by this run is a second article with its id:
+        :class:`InputError`, naming the article as ``where``."""
+        row = self.conn.execute(
+            "SELECT article FROM articles WHERE source = ? AND id = ?", (source, ident)
+        ).fetchone()
+        if row is None:
+            return False
+        if row[0] >= self.first_new:
+            raise _duplicate(source, ident, where)
+        return not self.force
+
+    def add(self, article: Article, records: list[dict[str, Any]]) -> None:
+        """Write an article and its claim records (``Claim.to_dict()``) in one transaction;
+        with ``force``, replacing the article if an earlier run wrote it."""
+        where = article.label or article.source
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._replace_old(article)
+                key = self._insert_article(article, len(records))
+                self._insert_claims(key, records)
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            raise _duplicate(article.source, article.id, where) from exc
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"cannot write {where} to {self.path}: {exc}") from exc
+
+    def _replace_old(self, article: Article) -> None:
+        row = self.conn.execute(
+            "SELECT article FROM articles WHERE source = ? AND id = ?",
+            (article.source, article.id),
+        ).fetchone()
+        if row is None:
+            return
+        if row[0] >= self.first_new or not self.force:
+            raise _duplicate(article.source, article.id, article.label)
+        self.conn.execute("DELETE FROM claims WHERE article = ?", row)
+        self.conn.execute("DELETE FROM articles WHERE article = ?", row)
+
+    def _insert_article(self, article: Article, claims: int) -> int:
+        metadata = None if article.metadata is None else _json(dict(article.metadata))
+        cursor = self.conn.execute(
+            "INSERT INTO articles (source, id, metadata, text, claims) VALUES (?, ?, ?, ?, ?)",
+            (article.source, article.id, metadata, article.text, claims),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _insert_claims(self, key: int, records: list[dict[str, Any]]) -> None:
+        columns = ", ".join(("article", *CLAIM_COLUMNS))
+        marks = ", ".join("?" * (len(CLAIM_COLUMNS) + 1))
+        self.conn.executemany(
+            f"INSERT INTO claims ({columns}) VALUES ({marks})",
+            [(key, *claim_row(record)) for record in records],
+        )
+
+    def close(self) -> None:
+        """Close the database (its write-ahead log is folded into the file)."""
+        self.conn.close()
+
+    def __enter__(self) -> ClaimsDatabase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def claim_row(record: dict[str, Any]) -> list[Any]:
+    """A claim record as the values of ``CLAIM_COLUMNS``."""
+    values: list[Any] = []
+    for key in FIELDS:
+        value = record[key]
+        if key in _SPANS:
+            values += [None, None] if value is None else [value[0], value[1]]
+        elif key in _JSON:
+            values.append(_json(value))
+        else:
+            values.append(value)
+    return values
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _duplicate(source: str, ident: str, where: str | None = None) -> InputError:
+    return InputError(
+        where or f"{source} (id {ident!r})",
+        f"has the id {ident!r} of an article read before it in this run; skipped",
+        "ids must be unique in an input: pass --id-field with a field that is",
+        origin=source,
+    )
