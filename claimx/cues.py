@@ -171,7 +171,12 @@ class CueLexicon:
                 None,
             )
         )
-        if prep is None or token.dep_ != "prep" or token.head.pos_ not in ("VERB", "AUX"):
+        if prep is None:
+            return None
+        # "according to X" names a source wherever the parse hangs it ("One of the decisions,
+        # according to a person close to the process, is …"; a sentence-initial one as root)
+        attached = token.dep_ == "prep" and token.head.pos_ in ("VERB", "AUX")
+        if not attached and (entry.particle is None or token.dep_ not in ("prep", "ROOT")):
             return None
         source = next((c for c in prep.children if c.dep_ == "pobj"), None)
         if source is None:

@@ -785,3 +785,33 @@ def test_a_participle_on_a_speaker_noun_or_a_document_is_a_claim_of_theirs() -> 
     assert (claim.cue, spans(text, claim)) == ("supporting", ["Clinton"])
     # a participle on a thing is no one's claim
     assert claimx.extract("Iowa saw a surge in new ads backing the deal.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "content"),
+    [
+        (  # parsed as the sentence's root
+            "According to the Associated Press, 571 of the 714 superdelegates supported Clinton.",
+            "Associated Press",
+            ["571 of the 714 superdelegates supported Clinton"],
+        ),
+        (  # hung on the subject noun
+            "One of the decisions they have made, according to a person close to the "
+            "process, is to counterattack.",
+            "person",
+            ["One of the decisions they have made", "is to counterattack"],
+        ),
+        (  # hung on the relative clause after it
+            "Clinton holds a 10-point lead in California, according to the RealClearPolitics "
+            "average of polls, where 475 delegates will be at stake.",
+            "RealClearPolitics average",
+            ["Clinton holds a 10-point lead in California"],
+        ),
+    ],
+)
+def test_according_to_sources_its_sentence_wherever_the_parse_hangs_it(
+    text: str, source: str, content: list[str]
+) -> None:
+    [claim] = [c for c in claimx.extract(text) if (c.cue or "").lower() == "according to"]
+    assert claim.speaker == source
+    assert spans(text, claim) == content

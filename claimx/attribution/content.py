@@ -40,7 +40,9 @@ def content_tokens(m: CueMatch, doc: Doc, lexicons: Lexicons) -> set[int]:
     if entry.pos == "NOUN":  # "his claim that …", "her support for …"
         return _nominal_content(verb)
     if m.source is not None:  # "according to X, <content>"
-        return _clause_without(verb.head, verb)
+        if _attached_to_its_clause(verb):
+            return _clause_without(verb.head, verb)
+        return _sentence_without_source(verb, m.source)
     if m.particle is not None and m.particle.dep_ == "dobj":  # "As X put it, <content>"
         return _clause_without(verb.head, verb) if verb.dep_ == "advcl" else set()
     parts: list[Token] = []
@@ -90,6 +92,29 @@ def content_tokens(m: CueMatch, doc: Doc, lexicons: Lexicons) -> set[int]:
         left = [c for c in verb.lefts if c.dep_ in ("dep", "ccomp")]
         return _clause_without(verb.head, verb) | {t.i for c in left for t in c.subtree}
     return {t.i for p in parts for t in p.subtree}
+
+
+def _attached_to_its_clause(cue: Token) -> bool:
+    """Whether "according to X" hangs on the verb of the clause it sources, not on a noun,
+    on nothing (the root) or on a clause after it: "…, according to X, where …"."""
+    head = cue.head
+    if cue.dep_ != "prep" or head.pos_ not in ("VERB", "AUX"):
+        return False
+    return not (head.i > cue.i and cue.i > 0 and cue.doc[cue.i - 1].text == ",")
+
+
+def _sentence_without_source(cue: Token, source: Token) -> set[int]:
+    """The sentence but the "according to X" phrase, which ends at the punctuation after X."""
+    sent, doc = cue.sent, cue.doc
+    end = source.i + 1
+    while end < sent.end and not (doc[end].is_punct and doc[end].text not in ("'s", "’s")):
+        if doc[end].dep_ in ("relcl", "acl") and doc[end].head.i != source.i:
+            break
+        end += 1
+    rest = end + 1 if end < sent.end and doc[end].text == "," else end
+    if rest < sent.end and doc[rest].tag_ in ("WDT", "WP", "WRB"):
+        end = sent.end  # "…, according to X, where …": the relative clause is the writer's
+    return {i for i in range(sent.start, sent.end) if not cue.i <= i < end}
 
 
 def _before_reporting_clause(verb: Token) -> set[int]:
