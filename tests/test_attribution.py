@@ -815,3 +815,15 @@ def test_according_to_sources_its_sentence_wherever_the_parse_hangs_it(
     [claim] = [c for c in claimx.extract(text) if (c.cue or "").lower() == "according to"]
     assert claim.speaker == source
     assert spans(text, claim) == content
+
+
+def test_when_asked_is_someone_elses_question_and_the_answer_is_the_speakers() -> None:
+    text = "James said when asked about reaching 40 that he felt fine."
+    asked, said = claimx.extract(text)
+    assert (asked.speaker, asked.speaker_span, asked.cue, asked.quote) == (
+        None,
+        None,
+        "asked",
+        "about reaching 40",
+    )
+    assert (said.speaker, said.cue, spans(text, said)) == ("James", "said", ["that he felt fine"])

@@ -69,6 +69,11 @@ def content_tokens(m: CueMatch, doc: Doc, lexicons: Lexicons) -> set[int]:
         # "ECB holds rates, Lagarde warns against premature cuts": in a headline, a cue with
         # words of its own after it does not report the clause before it ("…, WHO says")
         parts = [p for p in parts if p.i > verb.i] or after
+    if when_asked(verb):  # "said when asked about X that Y": Y is what was said
+        answer = _answer_in(verb)
+        return {t.i for p in parts for t in p.subtree} - answer
+    if not parts:
+        parts += [verb.doc[i] for i in _answer_roots(verb)]
     before = _before_reporting_clause(verb)
     if before and not any(p.i > verb.i for p in parts):
         return before  # "People like Scott, he said.": the parse hangs them off the cue
@@ -92,6 +97,31 @@ def content_tokens(m: CueMatch, doc: Doc, lexicons: Lexicons) -> set[int]:
         left = [c for c in verb.lefts if c.dep_ in ("dep", "ccomp")]
         return _clause_without(verb.head, verb) | {t.i for c in left for t in c.subtree}
     return {t.i for p in parts for t in p.subtree}
+
+
+def when_asked(verb: Token) -> bool:
+    """Is ``verb`` the "asked" of "…, when asked about X, …"?"""
+    return (
+        verb.lemma_.lower() == "ask"
+        and verb.dep_ == "advcl"
+        and verb.tag_ == "VBN"  # not "when the AP asked Bennett"
+        and any(c.lower_ in ("when", "if") for c in verb.children)
+    )
+
+
+def _answer_roots(verb: Token) -> list[int]:
+    """The "that …" clauses the parse hung inside a "when asked" on ``verb``."""
+    return [
+        t.i
+        for c in verb.children
+        if when_asked(c)
+        for t in c.subtree
+        if t.dep_ == "ccomp" and any(m.lower_ == "that" and m.dep_ == "mark" for m in t.children)
+    ]
+
+
+def _answer_in(asked: Token) -> set[int]:
+    return {t.i for i in _answer_roots(asked.head) for t in asked.doc[i].subtree}
 
 
 def _attached_to_its_clause(cue: Token) -> bool:

@@ -11,7 +11,7 @@ from spacy.tokens import Token
 from ..cues import CueMatch
 from ..speakers import Resolver, Speaker
 from .article import Article, Frame, cue_tokens
-from .content import content_tokens
+from .content import content_tokens, when_asked
 
 _INHERITING_DEPS = {"advcl", "conj"}
 _EMBEDDED_DEPS = {"xcomp", "pcomp"}
@@ -62,6 +62,9 @@ def _frame(
     subject, parent = _subject(m, by_verb, frames, covered, lexicons.roles, lexicons.source_nouns)
     cue_span = cue_tokens(m)
     tokens = content_tokens(m, resolver.doc, resolver.lexicons) - {t.i for t in cue_span}
+    if when_asked(m.verb):  # "When asked about X, Smith said …": asked by someone
+        speaker = Speaker((), (), "unknown", None)
+        return Frame(m, None, speaker, tokens, sent=sent, anchor=m.verb.idx)
     if parent is not None:
         head = frames[parent]
         return Frame(
