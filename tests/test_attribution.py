@@ -827,3 +827,9 @@ def test_when_asked_is_someone_elses_question_and_the_answer_is_the_speakers() -
         "about reaching 40",
     )
     assert (said.speaker, said.cue, spans(text, said)) == ("James", "said", ["that he felt fine"])
+
+
+def test_in_a_document_names_its_author_and_in_a_poll_the_poll() -> None:
+    text = "In a letter released Monday, Sanders rejects the agreement to restructure the debt."
+    assert only(text).speaker == "Sanders"
+    assert only("In a new poll, Clinton leads Trump by four points.").speaker == "poll"

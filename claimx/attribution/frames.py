@@ -17,6 +17,8 @@ _INHERITING_DEPS = {"advcl", "conj"}
 _EMBEDDED_DEPS = {"xcomp", "pcomp"}
 _RELATIVE = {"who", "that", "which"}
 _GENERIC_SUBJECTS = {"one", "you"}
+#: Sources that measure their subject rather than being written by it: "In a new poll, …".
+_MEASURES = {"poll", "survey", "study", "analysis", "data", "datum", "figures", "statistics"}
 #: Nouns for words, whose "refers to" gives a meaning: "The term refers to …".
 _WORD_NOUNS = {"term", "word", "phrase", "expression", "name", "label", "acronym", "title"}
 
@@ -120,6 +122,11 @@ def _subject(
     """The speaker's head token, or the verb index of the cue whose speaker it inherits."""
     verb = m.verb
     if m.source is not None:
+        # "In a letter released Monday, [Sanders] rips …"; but "In a new poll, Clinton leads"
+        if m.entry.lemma == "in" and m.source.lemma_.lower() not in _MEASURES:
+            author = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+            if author is not None and _speaker_like(author, roles):
+                return author, None
         return m.source, None
     passive = False
     # the subject nearest before the cue: "If it cannot yet, [it] will soon, [analysts] say"
