@@ -832,4 +832,4 @@ def test_when_asked_is_someone_elses_question_and_the_answer_is_the_speakers() -
 def test_in_a_document_names_its_author_and_in_a_poll_the_poll() -> None:
     text = "In a letter released Monday, Sanders rejects the agreement to restructure the debt."
     assert only(text).speaker == "Sanders"
-    assert only("In a new poll, Clinton leads Trump by four points.").speaker == "poll"
+    assert only("In a new poll, Clinton leads Trump by four points.").speaker == "new poll"
