@@ -123,7 +123,9 @@ def render(
 
     named = f"{printable(source)}: " if source else ""
     heading = Text(named + _count(len(claims)), style="" if plain else "bold")
-    parts: list[Text] = [heading, Text(), article(text, claims, plain=plain)]
+    body = article(text, claims, plain=plain)
+    body.rstrip()  # the article's last newline would add a second blank line
+    parts: list[Text] = [heading, Text(), body]
     if claims:
         parts += [Text(), *(claim_line(i, c, plain=plain) for i, c in enumerate(claims, 1))]
     parts += [Text(), key(plain=plain)]
