@@ -833,3 +833,38 @@ def test_in_a_document_names_its_author_and_in_a_poll_the_poll() -> None:
     text = "In a letter released Monday, Sanders rejects the agreement to restructure the debt."
     assert only(text).speaker == "Sanders"
     assert only("In a new poll, Clinton leads Trump by four points.").speaker == "new poll"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "mention", "quote"),
+    [
+        (  # the parse makes "the woman" the subject of the relative clause's verb
+            '"One guy said we should start killing them," said the woman, who like many in '
+            "the town did not want to be named.",
+            "woman",
+            "woman",
+            '"One guy said we should start killing them,"',
+        ),
+        (  # a name the tagger took for an adverb
+            "“Having access to the file is valuable,” said Skelly, explaining his work.",
+            "Skelly",
+            "Skelly",
+            "“Having access to the file is valuable,”",
+        ),
+        (  # an apposition between the quote and the cue
+            "''He says what everyone else wants to say,'' Steve Moody, a small-business owner, "
+            "said at the rally on Tuesday.",
+            "Steve Moody",
+            "Steve Moody",
+            "''He says what everyone else wants to say,''",
+        ),
+    ],
+)
+def test_a_quote_before_its_cue_goes_to_the_speaker_after_it(
+    text: str, speaker: str, mention: str, quote: str
+) -> None:
+    claim = only(text, "said")
+    assert claim.speaker == speaker
+    start = text.index(mention)
+    assert claim.speaker_span is not None and claim.speaker_span[0] == start
+    assert spans(text, claim) == [quote]

@@ -9,6 +9,7 @@ from dataclasses import replace
 from spacy.tokens import Token
 
 from ..cues import CueMatch
+from ..quotes import QUOTE_MARKS
 from ..speakers import Resolver, Speaker
 from .article import Article, Frame, cue_tokens
 from .content import content_tokens, when_asked
@@ -94,6 +95,14 @@ def _frame(
         return Frame(m, None, speaker, tokens, sent=sent, anchor=m.verb.idx)
     # a relative clause's speaker is its head noun, whose subtree holds the clause itself
     tokens -= {t.i for t in subject.subtree} - {t.i for t in m.verb.subtree}
+    if (
+        m.source is None
+        and subject.i > m.verb.i
+        and subject.head.i != m.verb.i
+        and _after_quote(m.verb)
+    ):
+        # '"…," said the woman, who …' parsed as the woman's clause: the quote is the content
+        tokens = set()
     speaker = resolver.speakers(subject)
     relative = [c for c in m.verb.children if c.dep_ == "nsubj" and c.lower_ in _RELATIVE]
     if relative and subject.i == m.verb.head.i:
@@ -191,12 +200,40 @@ def _name_after(verb: Token) -> Token | None:
         return None
     first = doc[verb.i + 1]
     if first.ent_type_ != "PERSON" or first.ent_iob_ != "B":
-        return None
+        return _noun_after_quote(verb)
     end = first.i
     while end + 1 < len(doc) and doc[end + 1].ent_iob_ == "I":
         end += 1
     # not the cue's own object: "…, and criticized [Obama] for …"
     return None if doc[end].head.i == verb.i else doc[end]
+
+
+def _after_quote(verb: Token) -> bool:
+    """Whether ``verb`` follows a quote that a comma, "!" or "?" closes: '"…," said'."""
+    before = [t.text for t in verb.doc[max(0, verb.i - 3) : verb.i] if not t.is_space]
+    marks = {"!", "?", ",", "—"}
+    return len(before) >= 2 and (
+        (before[-1] in QUOTE_MARKS and before[-2][-1:] in marks)
+        or (before[-1] in marks and before[-2] in QUOTE_MARKS)
+    )
+
+
+def _noun_after_quote(verb: Token) -> Token | None:
+    """The speaker of '"…," said [the woman]' or '"…," said [Skelly]' (a name the tagger
+    missed): the last word of the noun phrase after the cue, right after a quote."""
+    doc = verb.doc
+    if not _after_quote(verb):
+        return None
+    j = verb.i + 1
+    while j < len(doc) and doc[j].pos_ in ("DET", "ADJ", "NUM"):
+        j += 1
+    start = j
+    while j < len(doc) and (
+        doc[j].pos_ in ("NOUN", "PROPN")
+        or (doc[j].is_title and doc[j].is_alpha and not doc[j].is_stop)
+    ):
+        j += 1
+    return doc[j - 1] if j > start and doc[j - 1].dep_ != "dobj" else None
 
 
 def _participle_holder(noun: Token, sources: Collection[str]) -> Token | None:

@@ -122,7 +122,8 @@ def _introduced_quote(free: _FreeQuotes, verb: Token, sent: Span, text: str) -> 
         if ending and not _NON_SPACE.search(text, ending.end, sent.start_char):
             return ending
     for q in reversed(free.ending_within(sent.start_char, verb.idx)):
-        if not few_words(text, q.end, verb.idx, 4) or "\n" in text[q.end : verb.idx]:
+        gap_ok = few_words(text, q.end, verb.idx, 4) or _only_speaker_between(verb, q.end)
+        if not gap_ok or "\n" in text[q.end : verb.idx]:
             break  # an earlier quote's gap holds this one's
         lead = text[sent.start_char : q.start] if q.start > sent.start_char else ""
         if len(WORD.findall(lead)) <= 2:
@@ -133,6 +134,17 @@ def _introduced_quote(free: _FreeQuotes, verb: Token, sent: Span, text: str) -> 
         if few_words(text, *gap, 4) and not _BLANK_LINE.search(text, *gap):
             return following
     return None
+
+
+def _only_speaker_between(verb: Token, start: int) -> bool:
+    """Whether only the cue's subject (with its apposition) lies between ``start`` and the
+    cue: '"…," [Steve Moody, a small-business owner,] said'."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None:
+        return False
+    words = {t.i for t in subject.subtree}
+    between = verb.doc.char_span(start, verb.idx, alignment_mode="expand")
+    return between is not None and all(t.i in words or t.is_punct or t.is_space for t in between)
 
 
 def _only_attribution_between(text: str, frame: Frame, q: Quote) -> bool:
