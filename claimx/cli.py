@@ -37,6 +37,7 @@ from .corpora import (
 )
 from .errors import ClaimxError, ExtractionError, InputError, ModelError
 from .inputs import DEFAULT_GLOB, STDIN, Input, expand, printable
+from .show import COLORS
 from .types import DEFAULT_STANCE, STANCE_MODES, Article
 from .writers import FORMATS, CsvWriter, Record, extension, make_writer, write_file
 
@@ -782,6 +783,107 @@ def text_command(
     tally.flush()
     if tally.failed:
         click.get_current_context().exit(EXIT_FAILED)
+
+
+@cli.command("show")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option(
+    "--id",
+    "article_id",
+    metavar="ID",
+    help="The article with this id, in an input that holds several (JSON Lines, CSV, WARC).",
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="FILE",
+    help="Write one self-contained HTML page to FILE (- for stdout) instead.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(COLORS),
+    default="auto",
+    show_default=True,
+    help="Style the view: auto on a terminal unless NO_COLOR is set; always also into a "
+    "pipe (| less -R); never: marks as characters.",
+)
+@click.option("--pager", is_flag=True, help="Page the view (through $PAGER, or less -R).")
+@reading_options
+@model_option
+@click.option(
+    "--stance",
+    type=click.Choice(STANCE_MODES),
+    default=DEFAULT_STANCE,
+    show_default=True,
+    help="Stance from the trained stance model with the rules, or from the rules alone.",
+)
+def show_command(
+    path: str,
+    article_id: str | None,
+    html_file: str | None,
+    color: str,
+    pager: bool,
+    input_format: str,
+    text_field: str,
+    id_field: str,
+    encoding: str | None,
+    model: str | None,
+    stance: str,
+) -> None:
+    """Show one article with its claims marked: speakers, cues, quotes and targets, each
+    claim's number beside it and a line per claim below; or, with --html, as a page.
+    """
+    from rich.console import Console
+
+    from . import api
+    from .page import page
+    from .show import make_console, show
+
+    errors = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+    tally = Tally(errors)
+    options = _read_options(input_format, text_field, id_field, encoding)
+    (item,) = expand(path)
+
+    def other(source: str, ident: str, relpath: PurePath, label: str) -> bool:
+        return article_id is not None and ident != article_id
+
+    articles = read_articles(item, options, on_problem=tally.problem, skip=other)
+    article = next(articles, None)
+    if article is not None and next(articles, None) is not None:
+        raise click.UsageError(
+            f"{item.label} holds more than one article; pick one with --id "
+            "(claimx text -f jsonl lists their ids)"
+        )
+    if article is None:
+        if article_id is not None:
+            tally.fail(
+                InputError(
+                    item.label,
+                    f"has no article with the id {article_id!r}",
+                    "claimx text -f jsonl lists the ids",
+                )
+            )
+        elif not tally.failed:
+            tally.fail(
+                InputError(item.label, "holds no article", "check --input-format and --text-field")
+            )
+        tally.flush()
+        click.get_current_context().exit(EXIT_FAILED)
+    claims = api.extract(article.text, model=model, stance=stance)
+    source = article.label or article.source
+    if html_file is not None:
+        document = page(article.text, claims, source=source)
+        with click.open_file(html_file, "w", encoding="utf-8", atomic=html_file != "-") as out:
+            out.write(document)
+        return
+    console = make_console(_utf8_stdout(), color=color)
+    if pager:
+        os.environ.setdefault("LESS", "-R")  # less shows the styles rather than their codes
+        with console.pager(styles=True):
+            show(console, article.text, claims, source=source)
+        return
+    show(console, article.text, claims, source=source)
 
 
 @cli.command()

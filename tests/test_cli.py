@@ -1248,3 +1248,32 @@ def test_real_page_to_database(run: Run, tmp_path: Path) -> None:
     assert text == run("text", paths["page.html"]).stdout
     assert ("Jane Smith", text.index("Jane Smith"), text.index(" said")) in spans
     assert all(text[start:end] == speaker for speaker, start, end in spans if speaker)
+
+
+@pytest.mark.model
+def test_show_marks_each_claim_in_a_pipe_without_escape_codes(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(SMITH + LEE, encoding="utf-8")
+    result = run("show", path)
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b[" not in result.stdout
+    assert '[1]<Jane Smith> *said* «"{The bridge}= will reopen in May."»' in result.stdout
+    assert '[3]<Ann Wu> *said* «"It is on time."»' in result.stdout
+    assert "[1] Jane Smith → The bridge: neutral" in result.stdout
+    styled = run("show", path, "--color", "always")
+    assert "\x1b[" in styled.stdout
+
+
+@pytest.mark.model
+def test_show_html_writes_one_page_and_picks_a_record_by_id(run: Run, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    lines = [{"id": "a1", "text": SMITH}, {"id": "a2", "text": LEE}]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    assert run("show", feed).exit_code == 2  # two articles, no --id
+    page = tmp_path / "a2.html"
+    result = run("show", feed, "--id", "a2", "--html", page)
+    assert result.exit_code == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Ann Wu" in html and "http" not in html
+    missing = run("show", feed, "--id", "nope")
+    assert missing.exit_code == 1 and "nope" in missing.stderr

@@ -54,3 +54,19 @@ def test_key_table_lists_every_key_in_order_and_csv_every_column() -> None:
     keys = [key for row in table.splitlines() for key in re.findall(r"`(\w+)`", row.split("|")[1])]
     assert keys == [*FIELDS, ARTICLE_FIELD]
     assert all(f"`{column}`" in README for column in CSV_COLUMNS if column not in FIELDS)
+
+
+@pytest.mark.model
+def test_readme_show_transcript_is_what_claimx_show_prints() -> None:
+    import io
+
+    from claimx.show import make_console, show
+
+    text = (ROOT / SEED).read_text(encoding="utf-8")
+    out = io.StringIO()
+    show(make_console(out, color="never"), text, claimx.extract(text), source=SEED)
+    printed = out.getvalue().splitlines()
+    section = README.split("## Seeing the claims in an article")[1]
+    block = re.findall(r"```text\n(.*?)```", section, flags=re.S)[0]
+    shown = [line for line in block.splitlines() if line != "…"]
+    assert shown and all(line in printed for line in shown)
