@@ -1,0 +1,298 @@
+"""Claims read back for the corpus views (``claimx network``, ``claimx summary``): from JSON
+Lines as ``claimx extract -f jsonl`` writes them (gzipped or not), or from a claims database
+(``claimx extract --db``), as one stream of claim records.
+
+A record is what :meth:`Claim.to_dict` makes, the ``article`` mapping included where the
+article came with metadata: a database gives back exactly the records that ``-f jsonl``
+prints for the same run. Both are read record by record (the database through one cursor),
+so memory does not grow with the number of claims.
+
+:class:`ClaimFilter` picks claims by speaker type and by their article's date and outlet,
+which news exports name in many ways: see :data:`DATE_KEYS` and :data:`OUTLET_KEYS`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import sqlite3
+import zlib
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .db import CLAIM_COLUMNS, SCHEMA_VERSION, DatabaseError
+from .errors import InputError
+from .inputs import Problem, printable
+from .types import ARTICLE_FIELD, FIELDS
+
+Record = dict[str, Any]
+
+#: The first bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+_GZIP = b"\x1f\x8b"
+#: The keys every claim record has and an article record (JSON Lines of articles) has not:
+#: how a JSON Lines file of claims is told from one of articles.
+CLAIM_KEYS = frozenset({"speaker", "speaker_type", "cue", "quote", "kind", "targets"})
+#: The article metadata keys that give its date, the first one present wins: ``date``
+#: (JSON Lines and CSV exports, and what claimx keeps of a saved page or WARC record),
+#: then the names news APIs and crawlers use. A WARC's ``fetched`` (the crawl's date) is
+#: not the article's date and is not looked at.
+DATE_KEYS = ("date", "published", "published_at", "publish_date", "pubdate", "date_publish")
+#: The article metadata keys that name its outlet, the first one present wins; failing
+#: all of them, the host of its ``url`` (without ``www.``).
+OUTLET_KEYS = (
+    "outlet",
+    "publisher",
+    "source_domain",
+    "sitename",
+    "site_name",
+    "source_name",
+    "domain",
+)
+# An ISO 8601 date or its prefix (a year, a month), as far as it goes; nothing else is a
+# date here, since ``March 5`` and ``05/03`` do not compare as text.
+_ISO = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_FIX = (
+    "give claims as `claimx extract -f jsonl` writes them (gzipped or not), a database of "
+    "`claimx extract --db`, or articles"
+)
+
+
+def claims_kind(path: str | Path) -> str | None:
+    """What a file holds, by its first bytes: ``"db"`` (a claims database), ``"jsonl"``
+    (JSON Lines of claim records, gzipped or not), or None (anything else, such as
+    articles, which are to be extracted first; or a file that cannot be read)."""
+    try:
+        with open(path, "rb") as raw:
+            head = raw.read(len(SQLITE_HEADER))
+            if head == SQLITE_HEADER:
+                return "db"
+            raw.seek(0)
+            stream: io.BufferedIOBase = raw
+            if head[:2] == _GZIP:
+                stream = gzip.GzipFile(fileobj=raw, mode="rb")
+            for line in stream:
+                if line.strip():
+                    record = json.loads(line)
+                    is_claim = isinstance(record, dict) and record.keys() >= CLAIM_KEYS
+                    return "jsonl" if is_claim else None
+    except (OSError, EOFError, ValueError, zlib.error):  # ValueError: not JSON or UTF-8
+        return None
+    return None
+
+
+def iter_claims(path: str | Path, *, on_problem: Problem | None = None) -> Iterator[Record]:
+    """The claim records in ``path``, a claims database or JSON Lines of claims (gzipped or
+    not), in the order they were written.
+
+    on_problem: told of a line that is not a claim record (as an :class:`InputError`, with
+        ``skipped=False``); the rest is read on. Without it, the first such line raises.
+        A database that is not claimx's raises :class:`~claimx.db.DatabaseError`.
+    """
+    with open(path, "rb") as raw:
+        head = raw.read(len(SQLITE_HEADER))
+    if head == SQLITE_HEADER:
+        yield from iter_database(path)
+    else:
+        yield from iter_jsonl(path, on_problem=on_problem)
+
+
+def iter_jsonl(path: str | Path, *, on_problem: Problem | None = None) -> Iterator[Record]:
+    """The claim records of a JSON Lines file, gzipped or not (see :func:`iter_claims`)."""
+    label = printable(str(path))
+    with open(path, "rb") as raw:
+        zipped = raw.read(2) == _GZIP
+        raw.seek(0)
+        stream: io.BufferedIOBase = gzip.GzipFile(fileobj=raw, mode="rb") if zipped else raw
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                yield _claim_record(line, f"{label}:{number}")
+            except InputError as exc:
+                if on_problem is None:
+                    raise
+                exc.origin = label
+                on_problem(exc, False)
+
+
+def _claim_record(line: bytes, where: str) -> Record:
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        if where.endswith(":1") and line.lstrip().startswith(b"["):
+            raise InputError(
+                where, "is one JSON array, not JSON Lines", "write claims with -f jsonl"
+            ) from exc
+        raise InputError(where, f"is not valid JSON ({exc})", _FIX) from exc
+    if not isinstance(record, dict) or not record.keys() >= CLAIM_KEYS:
+        raise InputError(where, "is not a claim record", _FIX)
+    return record
+
+
+def iter_database(path: str | Path) -> Iterator[Record]:
+    """The claim records of a claims database, as ``-f jsonl`` prints them, read through
+    one cursor; the database is opened read-only."""
+    conn = _open(path)
+    try:
+        columns = ", ".join(f"c.{column}" for column in CLAIM_COLUMNS)
+        cursor = conn.execute(
+            f"SELECT c.article, a.id, a.metadata, {columns} "
+            "FROM claims c JOIN articles a USING (article) ORDER BY c.claim"
+        )
+        last: tuple[int, Record | None] = (-1, None)
+        for key, ident, metadata, *values in cursor:
+            if key != last[0]:  # claims come article by article: one mapping each
+                last = (key, _article(ident, metadata))
+            record = _record(values)
+            if last[1] is not None:
+                record[ARTICLE_FIELD] = last[1]
+            yield record
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot read claims from {path}: {exc}") from exc
+    finally:
+        conn.close()
+
+
+def _open(path: str | Path) -> sqlite3.Connection:
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot read {path} as claimx's database: {exc}") from exc
+    if not {"articles", "claims"} <= tables:
+        conn.close()
+        raise DatabaseError(
+            f"{path} is a database of something else (no claims table); give one that "
+            "claimx extract --db wrote"
+        )
+    if version != SCHEMA_VERSION:
+        conn.close()
+        raise DatabaseError(
+            f"{path} was written by another version of claimx (schema {version}, this one "
+            f"reads {SCHEMA_VERSION}); extract its articles again with --db"
+        )
+    return conn
+
+
+def _article(ident: str, metadata: str | None) -> Record | None:
+    """An article's ``article`` mapping, as :meth:`Article.to_dict` makes it."""
+    if metadata is None:
+        return None
+    rest = {key: value for key, value in json.loads(metadata).items() if key != "id"}
+    return {"id": ident, **rest}
+
+
+_SPANS = ("speaker", "cue", "target")
+
+
+def _record(values: list[Any]) -> Record:
+    """A ``claims`` row (its ``CLAIM_COLUMNS``) back to the record it was written from."""
+    row = dict(zip(CLAIM_COLUMNS, values, strict=True))
+    for name in _SPANS:
+        start, end = row.pop(f"{name}_start"), row.pop(f"{name}_end")
+        row[f"{name}_span"] = None if start is None else [start, end]
+    row["quote_spans"] = json.loads(row["quote_spans"])
+    row["targets"] = json.loads(row["targets"])
+    return {key: row[key] for key in FIELDS}
+
+
+def article_date(record: Mapping[str, Any]) -> str | None:
+    """The date of a claim's article, as much of ``YYYY-MM-DD`` as its metadata gives
+    (the first of :data:`DATE_KEYS` present); None if it has none in ISO form."""
+    article = record.get(ARTICLE_FIELD) or {}
+    for key in DATE_KEYS:
+        value = article.get(key)
+        if isinstance(value, str) and value.strip():
+            match = _ISO.match(value.strip())
+            return match[0] if match else None
+    return None
+
+
+def article_month(record: Mapping[str, Any]) -> str | None:
+    """``YYYY-MM`` of a claim's article; None if its date does not say the month."""
+    date = article_date(record)
+    return date[:7] if date is not None and len(date) >= 7 else None
+
+
+def article_outlet(record: Mapping[str, Any]) -> str | None:
+    """The outlet of a claim's article: the first of :data:`OUTLET_KEYS` present, else the
+    host of its ``url``; None if neither."""
+    article = record.get(ARTICLE_FIELD) or {}
+    for key in OUTLET_KEYS:
+        value = article.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    url = article.get("url")
+    if isinstance(url, str):
+        host = urlsplit(url.strip()).hostname
+        if host:
+            return host.removeprefix("www.")
+    return None
+
+
+def article_key(record: Mapping[str, Any]) -> tuple[str, str]:
+    """What tells a claim's article from others: its input and its id (the input alone
+    for an article without metadata, which is the whole input)."""
+    source = record.get("source") or ""
+    article = record.get(ARTICLE_FIELD) or {}
+    return source, str(article.get("id", source))
+
+
+def speakers(record: Mapping[str, Any]) -> list[str]:
+    """The named speakers of a claim: several who share a cue (``Smith; Jones``) each;
+    none for a claim with no named speaker."""
+    speaker = record.get("speaker")
+    if not speaker:
+        return []
+    return [name for name in (part.strip() for part in speaker.split("; ")) if name]
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    """Which claims a view counts; every condition given must hold.
+
+    speaker_types: the claim's ``speaker_type`` is one of these.
+    since, until: its article's date (:func:`article_date`) is on or after ``since`` and on
+        or before ``until``, each an ISO date or a prefix of one (``2016``, ``2016-03``),
+        compared on as many characters as it has: ``until="2016-03"`` takes all of March.
+        A claim whose article has no date is left out by either.
+    outlets: its article's outlet (:func:`article_outlet`) is one of these, in any case.
+    """
+
+    speaker_types: Collection[str] = ()
+    since: str | None = None
+    until: str | None = None
+    outlets: Collection[str] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and _ISO.fullmatch(value) is None:
+                raise ValueError(f"{name} must be an ISO date or a prefix (2016, 2016-03)")
+
+    def __call__(self, record: Mapping[str, Any]) -> bool:
+        """Whether ``record`` passes."""
+        if self.speaker_types and record.get("speaker_type") not in self.speaker_types:
+            return False
+        if self.since is not None or self.until is not None:
+            date = article_date(record)
+            if date is None:
+                return False
+            if self.since is not None and date[: len(self.since)] < self.since:
+                return False
+            if self.until is not None and date[: len(self.until)] > self.until:
+                return False
+        if self.outlets:
+            outlet = article_outlet(record)
+            wanted = {name.casefold() for name in self.outlets}
+            if outlet is None or outlet.casefold() not in wanted:
+                return False
+        return True
