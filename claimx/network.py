@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -109,18 +110,30 @@ class Network:
         """A networkx ``DiGraph``: nodes keyed by name with ``label`` (the name) and the
         node's fields, edges with the edge's fields and ``weight`` (= ``claims``, which
         Gephi sizes edges by). Every value is a str, int or float, as GEXF and GraphML
-        need."""
+        need, and names are :func:`xml_text`."""
         import networkx as nx
 
         graph = nx.DiGraph()
         for node in self.nodes:
+            name = xml_text(node.id)
             graph.add_node(
-                node.id, label=node.id, type=node.type, claims=node.claims, targeted=node.targeted
+                name, label=name, type=node.type, claims=node.claims, targeted=node.targeted
             )
         for edge in self.edges:
             attributes = {k: v for k, v in edge.to_dict().items() if k not in ("source", "target")}
-            graph.add_edge(edge.source, edge.target, weight=edge.claims, **attributes)
+            source, target = xml_text(edge.source), xml_text(edge.target)
+            graph.add_edge(source, target, weight=edge.claims, **attributes)
         return graph
+
+
+# What XML 1.0 cannot hold, even escaped: C0 controls but tab and line ends, lone
+# surrogates, U+FFFE and U+FFFF. Names taken from text have them at times (an ESC).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(name: str) -> str:
+    """``name`` as GEXF and GraphML can hold it: a character XML cannot becomes U+FFFD."""
+    return _NOT_XML.sub("\ufffd", name)
 
 
 @dataclass
