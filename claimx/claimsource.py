@@ -204,6 +204,11 @@ def _record(values: list[Any]) -> Record:
     return {key: row[key] for key in FIELDS}
 
 
+def is_iso_date(value: str) -> bool:
+    """Whether ``value`` is an ISO date or a prefix of one (``2016``, ``2016-03``)."""
+    return _ISO.fullmatch(value) is not None
+
+
 def article_date(record: Mapping[str, Any]) -> str | None:
     """The date of a claim's article, as much of ``YYYY-MM-DD`` as its metadata gives
     (the first of :data:`DATE_KEYS` present); None if it has none in ISO form."""
@@ -275,7 +280,7 @@ class ClaimFilter:
     def __post_init__(self) -> None:
         for name in ("since", "until"):
             value = getattr(self, name)
-            if value is not None and _ISO.fullmatch(value) is None:
+            if value is not None and not is_iso_date(value):
                 raise ValueError(f"{name} must be an ISO date or a prefix (2016, 2016-03)")
 
     def __call__(self, record: Mapping[str, Any]) -> bool:

@@ -25,6 +25,7 @@ from claimx.claimsource import (
     article_month,
     article_outlet,
     claims_kind,
+    is_iso_date,
     iter_claims,
     speakers,
 )
@@ -207,6 +208,13 @@ def test_article_metadata_under_its_many_names() -> None:
     assert article_outlet(of(source_domain="wire.com")) == "wire.com"
     assert article_outlet(of(url="https://www.example.com/a?b=1")) == "example.com"
     assert article_outlet(of(title="no outlet")) is None
+    assert [is_iso_date(d) for d in ("2016", "2016-03", "2016-03-05", "March", "2016-3")] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_speakers_sharing_a_cue_are_each_a_speaker() -> None:
