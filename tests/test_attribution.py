@@ -868,3 +868,10 @@ def test_a_quote_before_its_cue_goes_to_the_speaker_after_it(
     start = text.index(mention)
     assert claim.speaker_span is not None and claim.speaker_span[0] == start
     assert spans(text, claim) == [quote]
+
+
+def test_an_according_to_phrase_is_no_part_of_another_cues_content() -> None:
+    text = "Budget experts said the plan would fail, according to a memo seen by reporters."
+    said = only(text, "said")
+    assert spans(text, said) == ["the plan would fail"]
+    assert only(text, "according to").speaker == "memo"

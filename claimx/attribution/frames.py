@@ -50,7 +50,22 @@ def cue_frames(art: Article) -> dict[int, Frame]:
         if frame is not None:
             frames[m.verb.i] = frame
             covered |= frame.tokens
+    _carve_sources(frames)
     return frames
+
+
+def _carve_sources(frames: dict[int, Frame]) -> None:
+    """ "X said the plan fails, according to a memo": the memo sources the words, and its
+    phrase is no part of what X said."""
+    phrases = [
+        {t.i for t in f.cue.verb.subtree}
+        for f in frames.values()
+        if f.cue is not None and f.cue.source is not None and f.cue.entry.lemma == "according"
+    ]
+    for frame in frames.values():
+        for phrase in phrases:
+            if frame.cue is not None and frame.cue.verb.i not in phrase:
+                frame.tokens -= phrase
 
 
 def _frame(
