@@ -19,7 +19,7 @@ from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from types import FrameType
-from typing import IO, TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TextIO, TypeVar, cast, get_args
 
 import click
 
@@ -38,7 +38,7 @@ from .corpora import (
 from .errors import ClaimxError, ExtractionError, InputError, ModelError
 from .inputs import DEFAULT_GLOB, STDIN, Input, expand, printable
 from .show import COLORS
-from .types import DEFAULT_STANCE, STANCE_MODES, Article
+from .types import DEFAULT_STANCE, STANCE_MODES, Article, SpeakerType
 from .writers import FORMATS, CsvWriter, Record, extension, make_writer, write_file
 
 if TYPE_CHECKING:
@@ -884,6 +884,225 @@ def show_command(
             show(console, article.text, claims, source=source)
         return
     show(console, article.text, claims, source=source)
+
+
+def _check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from .claimsource import is_iso_date
+
+    if value is not None and not is_iso_date(value):
+        raise click.BadParameter(f"{value!r} is not an ISO date or a prefix of one (2016-03)")
+    return value
+
+
+def view_options(command: F) -> F:
+    """The inputs and options ``network`` and ``summary`` share: which claims they count,
+    and how articles given instead of claims are read and extracted."""
+    options = [
+        click.argument(
+            "inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True)
+        ),
+        click.option(
+            "--speaker-type",
+            "speaker_types",
+            type=click.Choice(get_args(SpeakerType)),
+            multiple=True,
+            help="Only claims whose speaker is of this type (repeat for several).",
+        ),
+        click.option(
+            "--since",
+            metavar="DATE",
+            callback=_check_date,
+            help="Only claims of articles dated DATE or later (2016, 2016-03, 2016-03-05).",
+        ),
+        click.option(
+            "--until",
+            metavar="DATE",
+            callback=_check_date,
+            help="Only claims of articles dated DATE or earlier (2016-03: all of March).",
+        ),
+        click.option(
+            "--outlet",
+            "outlets",
+            metavar="NAME",
+            multiple=True,
+            help="Only claims of articles from this outlet, in any case (repeat for several).",
+        ),
+        click.option(
+            "--glob",
+            metavar="PATTERN",
+            multiple=True,
+            callback=_check_glob,
+            help="Which files to read from folders of articles "
+            f"(default {' '.join(DEFAULT_GLOB)}).",
+        ),
+        reading_options,
+        jobs_option,
+        model_option,
+        click.option(
+            "--stance",
+            type=click.Choice(STANCE_MODES),
+            default=DEFAULT_STANCE,
+            show_default=True,
+            help="For articles: stance from the model with the rules, or the rules alone.",
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True)
+class ViewInputs:
+    """What ``network`` and ``summary`` read: the inputs and how to read articles."""
+
+    inputs: tuple[str, ...]
+    glob: tuple[str, ...]
+    options: ReadOptions
+    model: str | None
+    stance: str
+    jobs: int
+
+
+def _claim_records(view: ViewInputs, tally: Tally) -> Iterator[Record]:
+    """The claim records of the inputs: read from claims (JSON Lines that extract -f jsonl
+    wrote, gzipped or not; a database of extract --db), extracted from everything else."""
+    from .claimsource import claims_kind, iter_claims
+
+    articles = []
+    for arg in view.inputs:
+        if arg != STDIN and os.path.isfile(arg) and claims_kind(arg) is not None:
+            for record in iter_claims(arg, on_problem=tally.problem):
+                tally.claims += 1
+                yield record
+        else:
+            articles.append(arg)
+    if not articles:
+        return
+    from . import api
+
+    items = _collect(tuple(articles), view.glob, tally)
+    api.load(view.model, stance=view.stance)  # a missing model fails here
+
+    def broke(article: Article, problem: str) -> None:
+        tally.fail(ExtractionError(f"{article.label} {problem}"))
+
+    results = api.extract_many(
+        iter_articles(items, view.options, on_problem=tally.problem),
+        as_tuples=True,
+        model=view.model,
+        stance=view.stance,
+        n_process=view.jobs,
+        on_error=broke,
+    )
+    with closing(results):  # ends the workers however the view ends
+        for claims, article in results:
+            tally.articles += 1
+            for claim in claims:
+                tally.claims += 1
+                yield replace(claim, source=article.source).to_dict(article)
+
+
+def _view_setup(**given: Any) -> tuple[ViewInputs, Any, Tally]:
+    """The inputs, the claim filter and a tally (on stderr) of a view command."""
+    from rich.console import Console
+
+    from .claimsource import ClaimFilter
+
+    console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+    options = _read_options(
+        given["input_format"], given["text_field"], given["id_field"], given["encoding"]
+    )
+    view = ViewInputs(
+        given["inputs"], given["glob"], options, given["model"], given["stance"], given["jobs"]
+    )
+    where = ClaimFilter(given["speaker_types"], given["since"], given["until"], given["outlets"])
+    return view, where, Tally(console)
+
+
+def _view_end(tally: Tally, quiet: bool, line: str) -> None:
+    tally.flush()
+    if not quiet:
+        tally.console.print(line)
+    if tally.failed:
+        click.get_current_context().exit(EXIT_FAILED)
+
+
+@cli.command()
+@view_options
+@format_option(["json", "csv", "gexf", "graphml"], default="json")
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="Write to PATH, not stdout. With -f csv: edges.csv and nodes.csv in the folder "
+    "PATH (or after the prefix PATH: polnear- gives polnear-edges.csv); stdout gets the "
+    "edges alone.",
+)
+@click.option(
+    "--min-claims",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=1,
+    show_default=True,
+    help="Only edges with at least N claims, and the nodes they join.",
+)
+def network(fmt: str, output: str | None, min_claims: int, quiet: bool, **given: Any) -> None:
+    """The speaker → target network of claims: per edge its support, oppose and neutral
+    claims and net stance, per node its type, claims spoken and times targeted.
+
+    INPUTS are claims (JSON Lines of extract -f jsonl, a database of extract --db) or
+    articles, which are extracted first. JSON, CSV, GEXF and GraphML (for Gephi).
+    """
+    from .network import build_network, print_network, write_network
+
+    view, where, tally = _view_setup(**given)
+    graph = build_network(_claim_records(view, tally), min_claims=min_claims, where=where)
+    if output is None:
+        print_network(graph, fmt, _utf8_stdout())
+    else:
+        try:
+            write_network(graph, fmt, output)
+        except OSError as exc:
+            raise Fatal(f"cannot write {printable(output)}: {exc.strerror or exc}") from exc
+    nodes, edges = _plural(len(graph.nodes), "node"), _plural(len(graph.edges), "edge")
+    _view_end(tally, quiet, f"claimx: {_plural(tally.claims, 'claim')}, {nodes}, {edges}")
+
+
+@cli.command()
+@view_options
+@format_option(["table", "json", "csv"], default="table")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE, not stdout.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=10,
+    show_default=True,
+    help="How many speakers, targets and outlets to list.",
+)
+def summary(fmt: str, output: str | None, top: int, quiet: bool, **given: Any) -> None:
+    """A corpus at a glance: top speakers and targets with their stances, claims by kind,
+    the share with no named speaker, and claims per outlet and month where articles say.
+
+    INPUTS as for network. CSV: one long table, a row per table row with its section.
+    """
+    from rich.console import Console
+
+    from . import summary as summaries
+
+    view, where, tally = _view_setup(**given)
+    result = summaries.summarize(_claim_records(view, tally), top=top, where=where)
+    with click.open_file(output or "-", "w", encoding="utf-8", atomic=output is not None) as f:
+        out = cast(TextIO, f)
+        if fmt == "table":
+            table = Console(file=out, highlight=False, markup=False, emoji=False)
+            table.print(summaries.render(result))
+        elif fmt == "json":
+            summaries.write_json(result, out)
+        else:
+            summaries.write_csv(result, out)
+    _view_end(tally, quiet, f"claimx: {_plural(tally.claims, 'claim')}")
 
 
 @cli.command()

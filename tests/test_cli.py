@@ -1277,3 +1277,28 @@ def test_show_html_writes_one_page_and_picks_a_record_by_id(run: Run, tmp_path: 
     assert html.startswith("<!DOCTYPE html>") and "Ann Wu" in html and "http" not in html
     missing = run("show", feed, "--id", "nope")
     assert missing.exit_code == 1 and "nope" in missing.stderr
+
+
+@pytest.mark.model
+def test_network_and_summary_read_claims_a_database_or_articles_alike(
+    run: Run, tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    records = [
+        {"id": "a1", "outlet": "Wire", "date": "2026-11-30", "text": SMITH},
+        {"id": "a2", "outlet": "Daily", "date": "2026-12-01", "text": LEE},
+    ]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(run("extract", feed, "-f", "jsonl", "-q").stdout, encoding="utf-8")
+    db = tmp_path / "claims.db"
+    assert run("extract", feed, "--db", db, "-q").exit_code == 0
+    graphs = [json.loads(run("network", source, "-q").stdout) for source in (feed, claims, db)]
+    assert graphs[0] == graphs[1] == graphs[2]
+    assert {"source": "Jane Smith", "target": "The bridge"}.items() <= graphs[0]["edges"][0].items()
+    summary = json.loads(run("summary", db, "-f", "json", "-q", "--outlet", "wire").stdout)
+    assert summary["corpus"]["claims"] == 1
+    later = run("network", db, "-f", "csv", "-q", "--since", "2026-12")
+    rows = list(csv.DictReader(io.StringIO(later.stdout)))
+    assert rows == [] and later.exit_code == 0  # Tom Lee and Ann Wu name no target
+    assert run("summary", db, "--since", "last week").exit_code == 2
