@@ -34,7 +34,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from .claimsource import speakers
 from .types import STANCES
-from .writers import _text_cell
+from .writers import text_cell
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -241,7 +241,7 @@ def _write_csv(out: TextIO, columns: tuple[str, ...], rows: Iterable[dict[str, A
     for row in rows:
         # names as extract's CSV writes them: one a spreadsheet would run as a formula
         # gets a ' in front
-        writer.writerow([_text_cell(v) if isinstance(v, str) else v for v in row.values()])
+        writer.writerow([text_cell(v) if isinstance(v, str) else v for v in row.values()])
 
 
 def write_gexf(network: Network, out: IO[bytes]) -> None:

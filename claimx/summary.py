@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from .claimsource import article_key, article_month, article_outlet, speakers
 from .types import STANCES
-from .writers import _text_cell
+from .writers import text_cell
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -232,7 +232,7 @@ def write_csv(summary: Summary, out: TextIO) -> None:
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    return _text_cell(value) if isinstance(value, str) else value
+    return text_cell(value) if isinstance(value, str) else value
 
 
 def render(summary: Summary) -> Group:

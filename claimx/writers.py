@@ -230,7 +230,7 @@ CSV_COLUMNS: tuple[str, ...] = _csv_columns(FIELDS)
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
-def _text_cell(value: str) -> str:
+def text_cell(value: str) -> str:
     return "'" + value if _FORMULA.match(value) else value
 
 
@@ -263,7 +263,7 @@ def csv_row(record: Record, article_keys: Iterable[str] = ()) -> list[str]:
         elif value is None:
             cells.append("")
         elif isinstance(value, str):
-            cells.append(_text_cell(value))
+            cells.append(text_cell(value))
         else:
             cells.append(str(value))
     article = record.get(ARTICLE_FIELD) or {}
@@ -275,7 +275,7 @@ def _scalar_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return _text_cell(value)
+        return text_cell(value)
     return json.dumps(value)
 
 
