@@ -875,3 +875,11 @@ def test_an_according_to_phrase_is_no_part_of_another_cues_content() -> None:
     said = only(text, "said")
     assert spans(text, said) == ["the plan would fail"]
     assert only(text, "according to").speaker == "memo"
+
+
+def test_a_headline_parsed_as_a_command_is_still_what_the_speaker_says() -> None:
+    text = "Harbour bridge to close for six months, council says\n\nWork starts in March."
+    claim = only(text)
+    assert (claim.speaker, claim.cue) == ("council", "says")
+    assert spans(text, claim) == ["Harbour bridge to close for six months"]
+    assert claimx.extract("When asked, he said.") == []

@@ -160,9 +160,17 @@ def _before_reporting_clause(verb: Token) -> set[int]:
         return set()
     region = set(range(start, comma))
     tops = [verb.doc[i] for i in region if verb.doc[i].head.i not in region]
-    if all(t.dep_ in _SETTING_DEPS or t.is_punct or t.is_space for t in tops):
+    if all(_sets_the_scene(t) or t.is_punct or t.is_space for t in tops):
         return set()
     return region
+
+
+def _sets_the_scene(tok: Token) -> bool:
+    """A prepositional phrase, adverb or subordinate clause ("When asked, …"); a clause
+    with no subordinator is a misparse of content ("Harbour bridge to close, council says")."""
+    if tok.dep_ == "advcl":
+        return any(c.dep_ in ("mark", "advmod") and c.i < tok.i for c in tok.children)
+    return tok.dep_ in _SETTING_DEPS
 
 
 def _headline(tok: Token) -> bool:
