@@ -136,7 +136,9 @@ class _Pool:
                 conn = cast(Connection, ready)
                 try:
                     results = conn.recv()
-                except EOFError:  # killed (out of memory?) while parsing
+                # killed (out of memory?) while parsing; with a batch it had not read yet
+                # still in the pipe, that reads as a reset connection rather than its end
+                except (EOFError, ConnectionResetError):
                     self._replace(conn, sent, done)
                     continue
                 index, batch = sent[conn].popleft()
