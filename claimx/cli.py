@@ -259,6 +259,19 @@ def _read_options(
     help="Stance from the trained stance model with the rules, or from the rules alone "
     "(cue priors and a lexicon).",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS|local:N",
+    help="Run on a Dask cluster (pip install 'claimx[dask]'): its scheduler's address, or "
+    "local:N for N local worker processes; needs -o, which gets one .jsonl.gz per partition.",
+)
+@click.option(
+    "--partition-size",
+    type=click.IntRange(min=1),
+    default=500,
+    show_default=True,
+    help="With --scheduler: articles per partition (keep it when re-running to resume).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 def extract(
     paths: tuple[str, ...],
@@ -274,6 +287,8 @@ def extract(
     jobs: int,
     model: str | None,
     stance: str,
+    scheduler: str | None,
+    partition_size: int,
     quiet: bool,
 ) -> None:
     """Print the claims in articles: files, folders (searched recursively) or - for stdin.
@@ -299,6 +314,15 @@ def extract(
         click.get_current_context().exit(EXIT_NO_INPUT)
     kinds = [detect_format(item, input_format) for item in items]
     streams = any(kind in STREAMS for kind in kinds)
+    if scheduler is not None:
+        _check_cluster_options(output_dir, db, jobs, fmt)
+        assert output_dir is not None
+        _check_targets(items, kinds, output_dir, "jsonl")  # each input its own partitions
+        options_used = (options, model, stance, force, quiet)
+        _extract_on_cluster(
+            items, kinds, output_dir, scheduler, partition_size, options_used, tally
+        )
+        return
     if output_dir is not None:
         _check_targets(items, kinds, output_dir, fmt)
     api.load(model, stance=stance)  # a missing model fails here, before anything is printed
@@ -370,6 +394,65 @@ def extract(
     tally.flush()
     if not quiet and (batch or tally.failed or tally.done):
         console.print(tally.summary())
+    if tally.failed:
+        click.get_current_context().exit(EXIT_FAILED)
+
+
+def _check_cluster_options(output_dir: Path | None, db: Path | None, jobs: int, fmt: str) -> None:
+    """--scheduler writes partitions of JSON Lines under -o; refuse what does not apply."""
+    ctx = click.get_current_context()
+    if output_dir is None or db is not None:
+        raise click.UsageError("--scheduler writes its partitions under -o DIR; give -o")
+    if jobs != 1:
+        raise click.UsageError("--scheduler runs on the cluster's workers; leave out -j")
+    explicit = ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT
+    if explicit and fmt != "jsonl":
+        raise click.UsageError("--scheduler writes JSON Lines (gzipped); leave out -f")
+
+
+def _extract_on_cluster(
+    items: list[Input],
+    kinds: list[str | None],
+    output_dir: Path,
+    scheduler: str,
+    size: int,
+    options_used: tuple[ReadOptions, str | None, str, bool, bool],
+    tally: Tally,
+) -> None:
+    """``extract --scheduler``: partitions run as Dask tasks, progress as they finish."""
+    options, model, stance, force, quiet = options_used
+    try:
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        raise Fatal("--scheduler needs Dask: pip install 'claimx[dask]'") from exc
+    from . import dask as on_dask
+
+    parts = on_dask.plan(items, kinds, options, size)
+    client = on_dask.connect(scheduler)
+    skipped = 0
+    try:
+        enabled = not quiet and _progress_fits(tally.console, printing=False)
+        with _progress(tally.console, len(parts), enabled) as advance:
+            for done in on_dask.extract_partitions(
+                client, parts, output_dir, options=options, model=model, stance=stance, force=force
+            ):
+                skipped += done.skipped
+                tally.articles += done.articles
+                tally.claims += done.claims
+                for problem in done.problems:
+                    kind, _, message = problem.partition(": ")
+                    tally.console.print(f"claimx: {kind}: {message}")
+                    tally.failed += kind == "error"
+                advance()
+    finally:
+        on_dask.close(client)
+    if not quiet:
+        done_before = f", {skipped:,} already done" if skipped else ""
+        failed = f", {tally.failed} failed" if tally.failed else ""
+        tally.console.print(
+            f"claimx: {_plural(len(parts), 'partition')}{done_before}: "
+            f"{_plural(tally.articles, 'article')}, {_plural(tally.claims, 'claim')}{failed}"
+        )
     if tally.failed:
         click.get_current_context().exit(EXIT_FAILED)
 

@@ -1,0 +1,363 @@
+"""Claims on a Dask cluster: the same extraction as a local run, over partitions of a corpus.
+
+A corpus is cut into partitions (runs of one-article files, record ranges of JSON Lines, CSV
+and WARC files); each partition is a Dask task that loads the pipeline once per worker
+process (``claimx.load`` is cached) and writes its claims to one gzipped JSON Lines file,
+atomically, so that a file that is there is a partition done, and a re-run skips it. Dask
+retries a task whose worker died; an article claimx fails on is reported and skipped.
+
+Needs ``pip install "claimx[dask]"`` (dask and distributed); import this module only then.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import os
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
+
+from . import api
+from .corpora import STREAMS, ReadOptions, read_articles
+from .errors import ClaimxError, ExtractionError, InputError
+from .inputs import Input
+from .types import DEFAULT_STANCE, Article
+from .writers import make_writer
+
+if TYPE_CHECKING:
+    from dask.bag import Bag
+    from distributed import Client
+
+#: Articles in a partition, by default: a file of records is cut into ranges this long, and
+#: one-article files in one folder are taken this many at a time.
+PARTITION_SIZE = 500
+#: Dask retries a partition whose task failed (its worker died, say) this many times.
+RETRIES = 2
+SUFFIX = ".jsonl.gz"
+log = logging.getLogger("claimx.dask")
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Some articles of a corpus and where their claims go.
+
+    items: the inputs it reads: one file of records, or one-article files of one folder.
+    start, stop: for a file of records, the range of its articles (``stop`` None: to the
+        end); for one-article files, 0 and None.
+    name: its output file, relative to the output folder: ``feed.jsonl/000000-000499``
+        (records 0 to 499), ``news/a.txt+99`` (a.txt and the 99 files after it), plus
+        ``.jsonl.gz``.
+    """
+
+    items: tuple[Input, ...]
+    name: PurePath
+    start: int = 0
+    stop: int | None = None
+
+
+@dataclass
+class Done:
+    """What one partition gave: its counts, and the problems met (one line each)."""
+
+    name: str
+    articles: int = 0
+    claims: int = 0
+    skipped: bool = False  # its output was there already
+    problems: list[str] = field(default_factory=list)  # "error: …" or "warning: …"
+
+
+def plan(
+    items: Sequence[Input],
+    kinds: Sequence[str | None],
+    options: ReadOptions | None = None,
+    size: int = PARTITION_SIZE,
+) -> list[Partition]:
+    """The partitions of ``items``: a file of records is read once here to count them."""
+    options = options or ReadOptions()
+    parts: list[Partition] = []
+    group: list[Input] = []
+
+    def close_group() -> None:
+        if group:
+            first = group[0].relpath
+            more = f"+{len(group) - 1}" if len(group) > 1 else ""
+            parts.append(Partition(tuple(group), first.with_name(first.name + more)))
+            group.clear()
+
+    for item, kind in zip(items, kinds, strict=True):
+        if item.path is None:
+            raise InputError("stdin", "cannot be read by a cluster", "give files")
+        if kind in STREAMS:
+            close_group()
+            total = count_articles(item, options)
+            for start in range(0, max(total, 1), size):
+                stop = min(start + size, total)
+                name = item.relpath / f"{start:06d}-{max(stop - 1, start):06d}"
+                last = stop >= total
+                parts.append(Partition((item,), name, start, None if last else stop))
+            continue
+        if group and (len(group) >= size or group[0].relpath.parent != item.relpath.parent):
+            close_group()
+        group.append(item)
+    close_group()
+    return parts
+
+
+def count_articles(item: Input, options: ReadOptions) -> int:
+    """How many articles a file holds (records that cannot be read are not counted)."""
+    count = 0
+
+    def counted(source: str, ident: str, relpath: PurePath, label: str) -> bool:
+        nonlocal count
+        count += 1
+        return True  # counted, not read further
+
+    for _ in read_articles(item, options, on_problem=_ignore, skip=counted):
+        pass
+    return count
+
+
+def output_file(output_dir: Path, part: Partition) -> Path:
+    """Where a partition's claims go."""
+    return output_dir / part.name.with_name(part.name.name + SUFFIX)
+
+
+def run_partition(
+    part: Partition,
+    output_dir: str,
+    options: ReadOptions | None = None,
+    model: str | None = None,
+    stance: str = DEFAULT_STANCE,
+    force: bool = False,
+) -> Done:
+    """Extract one partition's claims into its file (a Dask task; see the module)."""
+    target = output_file(Path(output_dir), part)
+    done = Done(str(part.name))
+    if not force and target.exists():
+        done.skipped = True
+        return done
+    options = options or ReadOptions()
+
+    def broke(article: Article, problem: str) -> None:
+        done.problems.append(f"error: {article.label} {problem}")
+
+    def records() -> Iterator[dict[str, Any]]:
+        pairs = ((a.text, a) for a in _articles(part, options, done.problems))
+        for claims, article in api.extract_many(
+            pairs, as_tuples=True, model=model, stance=stance, on_error=broke
+        ):
+            done.articles += 1
+            for claim in claims:
+                done.claims += 1
+                yield replace(claim, source=article.source).to_dict(article)
+
+    _write_atomically(target, records())
+    return done
+
+
+def _articles(part: Partition, options: ReadOptions, problems: list[str]) -> Iterator[Article]:
+    """The partition's articles, and the problems reading them (into ``problems``)."""
+    for item in part.items:
+        yield from _in_range(item, part.start, part.stop, options, problems)
+
+
+def _in_range(
+    item: Input, start: int, stop: int | None, options: ReadOptions, problems: list[str]
+) -> Iterator[Article]:
+    """Articles ``start`` to ``stop`` of an input (all from ``start`` if ``stop`` is None)."""
+    seen = 0  # articles met so far, read or not
+
+    def mine(source: str, ident: str, relpath: PurePath, label: str) -> bool:
+        nonlocal seen
+        seen += 1
+        return not start < seen <= (stop or seen)
+
+    def problem(exc: InputError, skipped: bool) -> None:
+        # a record that cannot be read belongs to the partition of the next article
+        if start <= seen and (stop is None or seen < stop):
+            problems.append(f"{'warning' if skipped else 'error'}: {exc}")
+
+    for article in read_articles(item, options, on_problem=problem, skip=mine):
+        yield article
+        if stop is not None and seen >= stop:
+            return
+
+
+def _write_atomically(target: Path, records: Iterator[dict[str, Any]]) -> None:
+    """Gzipped JSON Lines into ``target``, through a temporary file renamed at the end."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".", suffix=".part", dir=target.parent)
+    try:
+        with (
+            os.fdopen(fd, "wb") as raw,
+            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped,
+            io.TextIOWrapper(zipped, encoding="utf-8", newline="\n") as text,
+            make_writer("jsonl", text) as writer,
+        ):
+            for record in records:
+                writer.write(record)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def connect(scheduler: str) -> Client:
+    """A client of the scheduler at ``scheduler`` (``tcp://host:8786``), or of a new local
+    cluster of N one-thread worker processes for ``local:N``."""
+    from distributed import Client, LocalCluster
+
+    if scheduler.startswith("local:"):
+        try:
+            workers = int(scheduler.removeprefix("local:"))
+        except ValueError:
+            workers = 0
+        if workers < 1:
+            raise ClaimxError(f"--scheduler {scheduler}: give local:N with N at least 1")
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+        client.cluster_owned = cluster  # type: ignore[attr-defined]
+        return client
+    return Client(scheduler)
+
+
+def close(client: Client) -> None:
+    """Close a client from :func:`connect`, and the local cluster it started."""
+    cluster = getattr(client, "cluster_owned", None)
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def extract_partitions(
+    client: Client,
+    parts: Sequence[Partition],
+    output_dir: Path,
+    *,
+    options: ReadOptions | None = None,
+    model: str | None = None,
+    stance: str = DEFAULT_STANCE,
+    force: bool = False,
+) -> Iterator[Done]:
+    """Run the partitions on the cluster; yield each one's :class:`Done` as it finishes
+    (those whose file is there already first, without a task)."""
+    from distributed import as_completed
+
+    todo = []
+    for part in parts:
+        if not force and output_file(output_dir, part).exists():
+            yield Done(str(part.name), skipped=True)
+        else:
+            todo.append(part)
+    if not todo:
+        return
+    futures = client.map(
+        run_partition,
+        todo,
+        output_dir=str(output_dir),
+        options=options,
+        model=model,
+        stance=stance,
+        force=force,
+        retries=RETRIES,
+        pure=False,
+    )
+    parts_by_key = {future.key: part for future, part in zip(futures, todo, strict=True)}
+    try:
+        for future in as_completed(futures):
+            if future.status == "error":
+                part = parts_by_key[future.key]
+                exc = future.exception()
+                yield Done(str(part.name), problems=[f"error: {type(exc).__name__}: {exc}"])
+            else:
+                yield future.result()
+    finally:
+        client.cancel(futures)
+
+
+def extract_bag(
+    bag: Bag,
+    *,
+    model: str | None = None,
+    stance: str = DEFAULT_STANCE,
+    text_field: str = "text",
+    id_field: str = "id",
+    errors: str = "warn",
+) -> Bag:
+    """A bag of claim dicts (``Claim.to_dict``) from a bag of texts or records.
+
+    A record is a mapping: its ``text_field`` is the text, its ``id_field`` the id, and its
+    other scalar fields come with each of its claims under ``article``, as in a local run.
+    errors: what to do with a text claimx cannot handle: ``warn`` (log it on the
+        ``claimx.dask`` logger and skip it) or ``raise``.
+    """
+    if errors not in ("warn", "raise"):
+        raise ValueError(f"errors must be 'warn' or 'raise', not {errors!r}")
+    return bag.map_partitions(
+        _bag_partition,
+        model=model,
+        stance=stance,
+        text_field=text_field,
+        id_field=id_field,
+        errors=errors,
+    )
+
+
+def _bag_partition(
+    items: Sequence[str | Mapping[str, Any]],
+    model: str | None,
+    stance: str,
+    text_field: str,
+    id_field: str,
+    errors: str,
+) -> list[dict[str, Any]]:
+    pairs = (_as_pair(item, i, text_field, id_field) for i, item in enumerate(items))
+
+    def report(context: tuple[int, Article | None], problem: str) -> None:
+        index, article = context
+        name = f"text {index} of its partition" if article is None else f"record {article.id!r}"
+        if errors == "raise":
+            raise ExtractionError(f"{name} {problem}")
+        log.warning("claimx: %s %s; skipped", name, problem)
+
+    out: list[dict[str, Any]] = []
+    for claims, (_, article) in api.extract_many(
+        pairs, as_tuples=True, model=model, stance=stance, on_error=report
+    ):
+        out.extend(claim.to_dict(article) for claim in claims)
+    return out
+
+
+def _as_pair(
+    item: str | Mapping[str, Any], index: int, text_field: str, id_field: str
+) -> tuple[Any, tuple[int, Article | None]]:
+    """(text, (index, article)) for a text or a record; a text has no article."""
+    if isinstance(item, Mapping):
+        ident = str(item.get(id_field, index))
+        metadata = {
+            k: v
+            for k, v in item.items()
+            if k not in (text_field, id_field) and (v is None or isinstance(v, str | int | float))
+        }
+        text = item.get(text_field)
+        return text, (index, Article("", ident, text if isinstance(text, str) else "", metadata))
+    return item, (index, None)
+
+
+def _ignore(exc: InputError, skipped: bool) -> None:
+    pass
+
+
+def summarize(done: Sequence[Done]) -> tuple[int, int, int]:
+    """Articles, claims and partitions skipped, over ``done``."""
+    return (
+        sum(d.articles for d in done),
+        sum(d.claims for d in done),
+        sum(d.skipped for d in done),
+    )

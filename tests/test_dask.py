@@ -1,0 +1,154 @@
+"""``extract --scheduler`` and ``claimx.dask``: a local Dask cluster of two worker processes
+gives the claims a local run gives, reports what fails, and resumes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import claimx
+from claimx import dask as on_dask
+from claimx.cli import cli
+from claimx.corpora import ReadOptions, detect_format, iter_articles
+from claimx.inputs import Input, expand
+
+distributed = pytest.importorskip("distributed")
+pytestmark = pytest.mark.model  # the workers parse with the real pipeline
+
+SEED = Path(__file__).parent.parent / "seeds" / "000_680bcb4019dc53cb.txt"
+SHORT = [
+    "Officer Ames said the road was closed.",
+    'Mayor Jane Smith said on Monday that the bridge would reopen in May. "We are on time," '
+    "she said.",
+    "The Kremlin welcomes European dialogue, while London refuses to engage with Putin.",
+]
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with distributed.Client(cluster) as dask_client:
+        yield dask_client
+    cluster.close()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """Three text files and a JSON Lines file of seven records, one of them not text."""
+    root = tmp_path / "corpus"
+    (root / "news").mkdir(parents=True)
+    (root / "news" / "a.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    for i, text in enumerate(SHORT[:2]):
+        (root / "news" / f"b{i}.txt").write_text(text, encoding="utf-8")
+    records = [{"id": f"r{i}", "text": SHORT[i % 3], "desk": "wire"} for i in range(7)]
+    records[4]["text"] = "Officer Ames said the road \ud800 was closed."  # a lone surrogate
+    lines = "".join(json.dumps(r) + "\n" for r in records)
+    with gzip.open(root / "feed.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(lines)
+    return root
+
+
+def inputs(corpus: Path) -> tuple[list[Input], list[str | None]]:
+    items = expand(str(corpus), ("*.txt", "*.jsonl.gz"))
+    return items, [detect_format(item) for item in items]
+
+
+def local_records(items: list[Input]) -> list[dict[str, Any]]:
+    """What a local run gives, in input order (the failing record skipped)."""
+    pairs = iter_articles(items, ReadOptions())
+    return [
+        replace(claim, source=article.source).to_dict(article)
+        for claims, article in claimx.extract_many(pairs, as_tuples=True, on_error=lambda *a: None)
+        for claim in claims
+    ]
+
+
+def written(out: Path, parts: list[on_dask.Partition]) -> list[dict[str, Any]]:
+    records = []
+    for part in parts:
+        with gzip.open(on_dask.output_file(out, part), "rt", encoding="utf-8") as fh:
+            records += [json.loads(line) for line in fh]
+    return records
+
+
+def test_partitions_are_file_runs_and_record_ranges(corpus: Path) -> None:
+    items, kinds = inputs(corpus)
+    parts = on_dask.plan(items, kinds, size=3)
+    names = [str(p.name) for p in parts]
+    assert names == [
+        "feed.jsonl.gz/000000-000002",
+        "feed.jsonl.gz/000003-000005",
+        "feed.jsonl.gz/000006-000006",
+        "news/a.txt+2",
+    ]
+    assert [(p.start, p.stop) for p in parts] == [(0, 3), (3, 6), (6, None), (0, None)]
+
+
+def test_cluster_gives_the_local_claims_and_reports_a_failing_article(
+    client: Any, corpus: Path, tmp_path: Path
+) -> None:
+    items, kinds = inputs(corpus)
+    parts = on_dask.plan(items, kinds, size=2)
+    out = tmp_path / "out"
+    done = list(on_dask.extract_partitions(client, parts, out))
+    assert written(out, parts) == local_records(items)
+    assert sum(d.articles for d in done) == 3 + 6
+    problems = [p for d in done for p in d.problems]
+    assert len(problems) == 1
+    assert "feed.jsonl.gz:5" in problems[0] and "lone surrogate" in problems[0]
+
+    # a re-run skips every partition whose file is there, and redoes a missing one
+    on_dask.output_file(out, parts[1]).unlink()
+    again = list(on_dask.extract_partitions(client, parts, out))
+    assert sorted((d.name, d.skipped) for d in again) == sorted(
+        (str(p.name), p is not parts[1]) for p in parts
+    )
+    assert written(out, parts) == local_records(items)
+
+
+def test_extract_bag_of_texts_and_records(client: Any) -> None:
+    import dask.bag
+
+    records = [{"id": f"r{i}", "text": text, "desk": "wire"} for i, text in enumerate(SHORT)]
+    bag = dask.bag.from_sequence([*SHORT, *records], npartitions=2)
+    got = on_dask.extract_bag(bag).compute()
+    texts = [c.to_dict() for claims in claimx.extract_many(SHORT) for c in claims]
+    assert got[: len(texts)] == texts
+    assert got[len(texts)]["article"] == {"id": "r0", "desk": "wire"}
+    assert len(got) == 2 * len(texts)
+
+
+def test_cli_scheduler_writes_partitions_and_resumes(
+    client: Any, corpus: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    address = client.scheduler.address
+    args = ["extract", str(corpus), "--glob", "*.txt", "--glob", "*.jsonl.gz"]
+    args += ["--scheduler", address, "-o", str(out), "--partition-size", "4"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1, result.stderr  # the record that is not text
+    assert "feed.jsonl.gz:5" in result.stderr
+    assert "3 partitions: 9 articles" in result.stderr
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.gz") if p.is_file()) == [
+        "feed.jsonl.gz/000000-000003.jsonl.gz",
+        "feed.jsonl.gz/000004-000006.jsonl.gz",
+        "news/a.txt+2.jsonl.gz",
+    ]
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.stderr
+    assert "3 partitions, 3 already done: 0 articles" in again.stderr
+
+
+def test_cli_scheduler_needs_an_output_folder(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["extract", str(SEED), "--scheduler", "local:1"])
+    assert result.exit_code == 2
+    assert "give -o" in result.stderr
