@@ -8,6 +8,7 @@ adds it first in the pipeline itself.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -65,9 +66,17 @@ class ClaimExtractor:
         if stance == "model":
             self.stance_model = default_model()
 
+    def _stance_zone(self) -> AbstractContextManager[Any]:
+        """A memory zone of the stance model's own vocabulary, whose docs (marked
+        sentences) live only while one article's claims are found."""
+        if self.stance_model is None:
+            return nullcontext()
+        return self.stance_model.nlp.memory_zone()
+
     def __call__(self, doc: Doc) -> Doc:
         try:
-            claims = attribution.find_claims(doc, self.lexicons, self.stance_model)
+            with self._stance_zone():
+                claims = attribution.find_claims(doc, self.lexicons, self.stance_model)
         except Exception as exc:  # one odd article must not end a batch of thousands
             doc._.claimx_error = f"{type(exc).__name__}: {exc}"
             claims = []

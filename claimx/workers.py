@@ -55,12 +55,15 @@ def parse_batch(nlp: Language, texts: list[str]) -> list[Result]:
     others in its batch.
     """
     try:
-        docs = list(nlp.pipe(texts))
+        # the strings of a batch's words are freed with it: a vocabulary that kept every
+        # word ever seen grew without end over a corpus (spaCy's memory zones)
+        with nlp.memory_zone():
+            docs = list(nlp.pipe(texts))
+            return [(doc._.claimx_records or [], doc._.claimx_error) for doc in docs]
     except Exception as exc:
         if len(texts) == 1:
             return [([], f"{type(exc).__name__}: {exc}")]
         return [result for text in texts for result in parse_batch(nlp, [text])]
-    return [(doc._.claimx_records or [], doc._.claimx_error) for doc in docs]
 
 
 def run_parallel(

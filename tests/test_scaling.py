@@ -107,3 +107,26 @@ def test_workers_give_what_one_process_gives() -> None:
     two = list(claimx.extract_many(texts, n_process=2))
     assert two == one
     assert two[0] and two[1][0].speaker == "Ames"
+
+
+@pytest.mark.model
+def test_a_corpus_of_new_words_leaves_the_vocabularies_as_they_were() -> None:
+    # every new word a pipeline meets stays in its vocabulary unless freed: over millions of
+    # articles that was memory without end (the main pipeline's and the stance model's)
+    from claimx import api
+    from claimx.stance import default_model
+
+    rng = random.Random(0)
+
+    def article(i: int) -> str:
+        word = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8))
+        return (
+            f"Mayor Jane {word.title()} said the bridge {word} would reopen in May {i}. "
+            f'"We will fix it," said Tom Lee{i}, attacking Senator {word.title()}x.'
+        )
+
+    list(api.extract_many([article(i) for i in range(5)]))
+    nlp, stance = api.load(), default_model().nlp
+    before = len(nlp.vocab.strings), len(stance.vocab.strings)
+    claims = [c for cs in api.extract_many([article(i) for i in range(5, 200)]) for c in cs]
+    assert claims and (len(nlp.vocab.strings), len(stance.vocab.strings)) == before
