@@ -121,6 +121,7 @@ def _answer_roots(verb: Token) -> list[int]:
 
 
 def _answer_in(asked: Token) -> set[int]:
+    """The tokens of the answers hung inside ``asked``: the head cue's content, not its."""
     return {t.i for i in _answer_roots(asked.head) for t in asked.doc[i].subtree}
 
 
@@ -137,7 +138,7 @@ def _sentence_without_source(cue: Token, source: Token) -> set[int]:
     """The sentence but the "according to X" phrase, which ends at the punctuation after X."""
     sent, doc = cue.sent, cue.doc
     end = source.i + 1
-    while end < sent.end and not (doc[end].is_punct and doc[end].text not in ("'s", "’s")):
+    while end < sent.end and not doc[end].is_punct:
         if doc[end].dep_ in ("relcl", "acl") and doc[end].head.i != source.i:
             break
         end += 1

@@ -152,18 +152,16 @@ def _subject(
             if author is not None and _speaker_like(author, roles):
                 return author, None
         return m.source, None
-    passive = False
     # the subject nearest before the cue: "If it cannot yet, [it] will soon, [analysts] say"
     # hangs both "it" and "analysts" on "say"
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     before = [c for c in subjects if c.i < verb.i]
-    for child in before[-1:] or subjects[:1]:
-        if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+    nearest = before[-1] if before else (subjects[0] if subjects else None)
+    if nearest is not None:
+        if nearest.lower_ in _RELATIVE and verb.dep_ == "relcl":
             return verb.head, None
-        return child, None
-    for child in verb.children:
-        if child.dep_ == "nsubjpass":
-            passive = True
+        return nearest, None
+    passive = any(c.dep_ == "nsubjpass" for c in verb.children)
     if not passive and m.entry.cls == "speech" and (after := _name_after(verb)) is not None:
         return after, None  # '"The risk," said [Edward Leamer], …, "is …"' parsed apart
     if passive:
@@ -252,8 +250,9 @@ def _noun_after_quote(verb: Token) -> Token | None:
 
 
 def _participle_holder(noun: Token, sources: Collection[str]) -> Token | None:
-    """Who a participle on a noun speaks for: "[those] supporting deportation", and for a
-    document, its author: "[Rubio's campaign] sent out a press release saying …"."""
+    """Who a participle on a noun speaks for: "[a Democrat] supporting Clinton" (but not
+    "those supporting deportation", no one in particular), and for a document, its author:
+    "[Rubio's campaign] sent out a press release saying …"."""
     if noun.lemma_.lower() not in sources:
         return noun if noun.lower_ != "those" else None
     owner = next((c for c in noun.children if c.dep_ == "poss"), None)
