@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .db import CLAIM_COLUMNS, SCHEMA_VERSION, DatabaseError
+from .db import CLAIM_COLUMNS, SCHEMA_VERSION, DatabaseError, claim_record
 from .errors import InputError
 from .inputs import Problem, printable
-from .types import ARTICLE_FIELD, FIELDS
+from .types import ARTICLE_FIELD, Article
 
 Record = dict[str, Any]
 
@@ -149,7 +149,7 @@ def iter_database(path: str | Path) -> Iterator[Record]:
         for key, ident, metadata, *values in cursor:
             if key != last[0]:  # claims come article by article: one mapping each
                 last = (key, _article(ident, metadata))
-            record = _record(values)
+            record = claim_record(values)
             if last[1] is not None:
                 record[ARTICLE_FIELD] = last[1]
             yield record
@@ -183,25 +183,10 @@ def _open(path: str | Path) -> sqlite3.Connection:
 
 
 def _article(ident: str, metadata: str | None) -> Record | None:
-    """An article's ``article`` mapping, as :meth:`Article.to_dict` makes it."""
+    """An article's ``article`` mapping, as its claims carried it when written."""
     if metadata is None:
         return None
-    rest = {key: value for key, value in json.loads(metadata).items() if key != "id"}
-    return {"id": ident, **rest}
-
-
-_SPANS = ("speaker", "cue", "target")
-
-
-def _record(values: list[Any]) -> Record:
-    """A ``claims`` row (its ``CLAIM_COLUMNS``) back to the record it was written from."""
-    row = dict(zip(CLAIM_COLUMNS, values, strict=True))
-    for name in _SPANS:
-        start, end = row.pop(f"{name}_start"), row.pop(f"{name}_end")
-        row[f"{name}_span"] = None if start is None else [start, end]
-    row["quote_spans"] = json.loads(row["quote_spans"])
-    row["targets"] = json.loads(row["targets"])
-    return {key: row[key] for key in FIELDS}
+    return Article("", ident, "", json.loads(metadata)).to_dict()
 
 
 def is_iso_date(value: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +216,22 @@ def claim_row(record: dict[str, Any]) -> list[Any]:
         else:
             values.append(value)
     return values
+
+
+def claim_record(values: Sequence[Any]) -> dict[str, Any]:
+    """The values of ``CLAIM_COLUMNS`` back to the record :func:`claim_row` was given."""
+    row = dict(zip(CLAIM_COLUMNS, values, strict=True))
+    record: dict[str, Any] = {}
+    for key in FIELDS:
+        if key in _SPANS:
+            name = key.removesuffix("_span")
+            start, end = row[f"{name}_start"], row[f"{name}_end"]
+            record[key] = None if start is None else [start, end]
+        elif key in _JSON:
+            record[key] = json.loads(row[key])
+        else:
+            record[key] = row[key]
+    return record
 
 
 def _json(value: Any) -> str:
