@@ -73,10 +73,7 @@ def claims_kind(path: str | Path) -> str | None:
             if head == SQLITE_HEADER:
                 return "db"
             raw.seek(0)
-            stream: io.BufferedIOBase = raw
-            if head[:2] == _GZIP:
-                stream = gzip.GzipFile(fileobj=raw, mode="rb")
-            for line in stream:
+            for line in _unzipped(raw):
                 if line.strip():
                     record = json.loads(line)
                     is_claim = isinstance(record, dict) and record.keys() >= CLAIM_KEYS
@@ -106,10 +103,7 @@ def iter_jsonl(path: str | Path, *, on_problem: Problem | None = None) -> Iterat
     """The claim records of a JSON Lines file, gzipped or not (see :func:`iter_claims`)."""
     label = printable(str(path))
     with open(path, "rb") as raw:
-        zipped = raw.read(2) == _GZIP
-        raw.seek(0)
-        stream: io.BufferedIOBase = gzip.GzipFile(fileobj=raw, mode="rb") if zipped else raw
-        for number, line in enumerate(stream, 1):
+        for number, line in enumerate(_unzipped(raw), 1):
             if not line.strip():
                 continue
             try:
@@ -119,6 +113,12 @@ def iter_jsonl(path: str | Path, *, on_problem: Problem | None = None) -> Iterat
                     raise
                 exc.origin = label
                 on_problem(exc, False)
+
+
+def _unzipped(raw: io.BufferedReader) -> io.BufferedIOBase:
+    """``raw`` (at its start), gunzipped if it is gzip."""
+    zipped = raw.peek(2)[:2] == _GZIP
+    return gzip.GzipFile(fileobj=raw, mode="rb") if zipped else raw
 
 
 def _claim_record(line: bytes, where: str) -> Record:
