@@ -14,8 +14,6 @@ from __future__ import annotations
 import gzip
 import io
 import logging
-import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
@@ -26,7 +24,7 @@ from .corpora import STREAMS, ReadOptions, read_articles
 from .errors import ClaimxError, ExtractionError, InputError
 from .inputs import Input
 from .types import DEFAULT_STANCE, Article
-from .writers import make_writer
+from .writers import make_writer, replacing
 
 if TYPE_CHECKING:
     from dask.bag import Bag
@@ -190,20 +188,14 @@ def _in_range(
 def _write_atomically(target: Path, records: Iterator[dict[str, Any]]) -> None:
     """Gzipped JSON Lines into ``target``, through a temporary file renamed at the end."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".", suffix=".part", dir=target.parent)
-    try:
-        with (
-            os.fdopen(fd, "wb") as raw,
-            gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped,
-            io.TextIOWrapper(zipped, encoding="utf-8", newline="\n") as text,
-            make_writer("jsonl", text) as writer,
-        ):
-            for record in records:
-                writer.write(record)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with (
+        replacing(target, binary=True) as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped,
+        io.TextIOWrapper(zipped, encoding="utf-8", newline="\n") as text,
+        make_writer("jsonl", text) as writer,
+    ):
+        for record in records:
+            writer.write(record)
 
 
 def connect(scheduler: str) -> Client:

@@ -24,17 +24,15 @@ import csv
 import json
 import os
 import re
-import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from .claimsource import speakers
 from .types import STANCES
-from .writers import text_cell
+from .writers import replacing, text_cell
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -276,17 +274,17 @@ def write_network(network: Network, fmt: str, output: str | Path) -> list[Path]:
         edges, nodes = csv_paths(output)
         if edges.parent != Path():
             edges.parent.mkdir(parents=True, exist_ok=True)
-        with _replacing(edges, binary=False) as out:
+        with replacing(edges, binary=False) as out:
             write_edges_csv(network, out)
-        with _replacing(nodes, binary=False) as out:
+        with replacing(nodes, binary=False) as out:
             write_nodes_csv(network, out)
         return [edges, nodes]
     path = Path(output)
     if fmt == "json":
-        with _replacing(path, binary=False) as out:
+        with replacing(path, binary=False) as out:
             write_json(network, out)
     elif fmt in ("gexf", "graphml"):
-        with _replacing(path, binary=True) as out:
+        with replacing(path, binary=True) as out:
             (write_gexf if fmt == "gexf" else write_graphml)(network, out)
     else:
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -314,22 +312,3 @@ def print_network(network: Network, fmt: str, out: TextIO) -> None:
             out.write(data.getvalue().decode("utf-8"))
     else:
         raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, not {fmt!r}")
-
-
-@contextmanager
-def _replacing(path: Path, *, binary: bool) -> Iterator[Any]:
-    """A file that replaces ``path`` when the block ends without an error, and is removed
-    otherwise (an interrupt included), so that ``path`` is never left half-written."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        if binary:
-            with open(tmp, "xb") as out:
-                yield out
-        else:
-            with open(tmp, "x", encoding="utf-8", newline="") as text:
-                yield text
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise

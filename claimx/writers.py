@@ -24,8 +24,8 @@ import re
 import secrets
 import stat
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
-from contextlib import suppress
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePath
 from types import TracebackType
 from typing import Any, TextIO
@@ -462,4 +462,23 @@ def _write_in(folder: int, name: str, fmt: str, records: Iterable[Record]) -> No
     except BaseException:
         with suppress(OSError):
             os.unlink(tmp, dir_fd=folder)
+        raise
+
+
+@contextmanager
+def replacing(path: Path, *, binary: bool) -> Iterator[Any]:
+    """A file that replaces ``path`` when the block ends without an error, and is removed
+    otherwise (an interrupt included), so that ``path`` is never left half-written."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        if binary:
+            with open(tmp, "xb") as out:
+                yield out
+        else:
+            with open(tmp, "x", encoding="utf-8", newline="") as text:
+                yield text
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
         raise
