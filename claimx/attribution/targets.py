@@ -189,7 +189,8 @@ def _speaker_pronoun(pron: Token, speaker: Speaker, resolver: Resolver) -> bool:
         return False
     if not speaker.names:
         return True
-    sex = "male" if pron.lower_ in ("he", "him", "his") else "female"
+    # a group pronoun ("they") is checked as "she" was before: kept, and noted for review
+    sex = pronoun_sex(pron.lower_) or "female"
     return resolver.gender(speaker.names[0]) in (sex, None)
 
 
