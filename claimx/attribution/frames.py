@@ -79,35 +79,30 @@ def _frame(
     lexicons = resolver.lexicons
     subject, parent = _subject(m, by_verb, frames, covered, lexicons.roles, lexicons.source_nouns)
     cue_span = cue_tokens(m)
-    tokens = content_tokens(m, resolver.doc, resolver.lexicons) - {t.i for t in cue_span}
+    tokens = content_tokens(m, resolver.doc, lexicons) - {t.i for t in cue_span}
     if when_asked(m.verb):  # "When asked about X, Smith said …": asked by someone
-        speaker = Speaker((), (), "unknown", None)
-        return Frame(m, None, speaker, tokens, sent=sent, anchor=m.verb.idx)
+        return _sourceless(m, tokens, sent)
     if parent is not None:
         head = frames[parent]
         return Frame(
             m, head.subject, head.speaker, tokens, inherited=True, sent=sent, anchor=m.verb.idx
         )
     if subject is None and m.entry.pos == "NOUN":  # "faced criticism for …": from someone
-        speaker = Speaker((), (), "unknown", None)
-        return Frame(m, None, speaker, tokens, sent=sent, anchor=m.verb.idx)
+        return _sourceless(m, tokens, sent)
     if subject is None and _agentless_passive(m.verb):
         # "It was announced that …", "X is expected to …": a claim with no source
         if not any(
-            c.dep_ in ("ccomp", "xcomp")
-            or (m.entry.lemma, c.lower_) in resolver.lexicons.prep_content
+            c.dep_ in ("ccomp", "xcomp") or (m.entry.lemma, c.lower_) in lexicons.prep_content
             for c in m.verb.children
         ):
             return None
-        speaker = Speaker((), (), "unknown", None)
-        return Frame(m, None, speaker, tokens, sent=sent, anchor=m.verb.idx)
+        return _sourceless(m, tokens, sent)
     if subject is None or (subject.pos_ == "PRON" and subject.lower_ in _GENERIC_SUBJECTS):
         return None
     if _referring_word(m, subject):
         return None
     if _impression(m):  # the writer's: a claim with no source
-        speaker = Speaker((), (), "unknown", None)
-        return Frame(m, None, speaker, tokens, sent=sent, anchor=m.verb.idx)
+        return _sourceless(m, tokens, sent)
     # a relative clause's speaker is its head noun, whose subtree holds the clause itself
     tokens -= {t.i for t in subject.subtree} - {t.i for t in m.verb.subtree}
     if (
@@ -128,6 +123,12 @@ def _frame(
         # "a poll shows a tight race" is a finding; "he has shown no sign" is not
         tokens -= {t.i for c in m.verb.children if c.dep_ == "dobj" for t in c.subtree}
     return Frame(m, subject, speaker, tokens, sent=sent, anchor=m.verb.idx)
+
+
+def _sourceless(m: CueMatch, tokens: set[int], sent: int) -> Frame:
+    """A claim whose source the article does not name."""
+    speaker = Speaker((), (), "unknown", None)
+    return Frame(m, None, speaker, tokens, sent=sent, anchor=m.verb.idx)
 
 
 def _agentless_passive(verb: Token) -> bool:
