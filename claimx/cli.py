@@ -172,6 +172,14 @@ model_option = click.option(
     metavar="NAME|PATH",
     help="spaCy base pipeline: an installed package name or a path.",
 )
+stance_option = click.option(
+    "--stance",
+    type=click.Choice(STANCE_MODES),
+    default=DEFAULT_STANCE,
+    show_default=True,
+    help="Stance from the trained stance model with the rules, or from the rules alone "
+    "(cue priors and a lexicon).",
+)
 
 
 def reading_options(command: F) -> F:
@@ -251,14 +259,7 @@ def _read_options(
 @reading_options
 @jobs_option
 @model_option
-@click.option(
-    "--stance",
-    type=click.Choice(STANCE_MODES),
-    default=DEFAULT_STANCE,
-    show_default=True,
-    help="Stance from the trained stance model with the rules, or from the rules alone "
-    "(cue priors and a lexicon).",
-)
+@stance_option
 @click.option(
     "--scheduler",
     metavar="ADDRESS|local:N",
@@ -894,13 +895,7 @@ def text_command(
 @click.option("--pager", is_flag=True, help="Page the view (through $PAGER, or less -R).")
 @reading_options
 @model_option
-@click.option(
-    "--stance",
-    type=click.Choice(STANCE_MODES),
-    default=DEFAULT_STANCE,
-    show_default=True,
-    help="Stance from the trained stance model with the rules, or from the rules alone.",
-)
+@stance_option
 def show_command(
     path: str,
     article_id: str | None,
@@ -1021,13 +1016,7 @@ def view_options(command: F) -> F:
         reading_options,
         jobs_option,
         model_option,
-        click.option(
-            "--stance",
-            type=click.Choice(STANCE_MODES),
-            default=DEFAULT_STANCE,
-            show_default=True,
-            help="For articles: stance from the model with the rules, or the rules alone.",
-        ),
+        stance_option,
         click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr."),
     ]
     for option in reversed(options):
