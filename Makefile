@@ -12,8 +12,9 @@ SEED := seeds/000_680bcb4019dc53cb.txt
 # package changes its folder, which relinks.
 PACKAGE_DIRS := $(shell find claimx models/stance -type d -not -name __pycache__)
 
-$(BIN)/claimx: requirements.lock pyproject.toml $(PACKAGE_DIRS)
+$(BIN)/claimx: requirements-pip.lock requirements.lock pyproject.toml $(PACKAGE_DIRS)
 	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements-pip.lock
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . \
 		--config-settings editable_mode=strict
@@ -65,9 +66,11 @@ models: install         ## rebuild models/stance from ../shared/data/newsmtsc (1
 
 # Extras stay in the lock (no --strip-extras): weasel needs smart-open[http], and pip's
 # --require-hashes refuses an extra that is not itself pinned once a newer smart-open exists.
+# --strip-extras pins `lxml==…`, not `lxml[html_clean]==…`, as constraints should be.
 lock:                   ## re-pin dependencies with hashes (needs pip-tools)
-	pip-compile --generate-hashes --allow-unsafe -o requirements.lock requirements.in
-	pip-compile --generate-hashes --allow-unsafe -o requirements-dev.lock requirements-dev.in
+	pip-compile --strip-extras --generate-hashes --allow-unsafe -o requirements-pip.lock requirements-pip.in
+	pip-compile --strip-extras --generate-hashes --allow-unsafe -o requirements.lock requirements.in
+	pip-compile --strip-extras --generate-hashes --allow-unsafe -o requirements-dev.lock requirements-dev.in
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
