@@ -429,6 +429,21 @@ def _extract_on_cluster(
     from . import dask as on_dask
 
     parts = on_dask.plan(items, kinds, options, size)
+    others = on_dask.stale(output_dir, parts)
+    if others and not force:
+        more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+        raise click.UsageError(
+            f"{printable(str(others[0]))}{more}: partitions this run would not write "
+            "(another --partition-size, or inputs added since), and resuming beside them "
+            "would give claims twice; give the same --partition-size and inputs, or --force "
+            "to redo all (it removes them)"
+        )
+    for path in others:  # --force: the output is this run's partitions and no others
+        path.unlink()
+    if others and not quiet:
+        tally.console.print(
+            f"claimx: removed {_plural(len(others), 'partition file')} of an earlier layout"
+        )
     client = on_dask.connect(scheduler)
     skipped = 0
     try:

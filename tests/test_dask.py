@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -33,12 +34,9 @@ SHORT = [
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    with distributed.Client(cluster) as dask_client:
-        yield dask_client
-    cluster.close()
+    dask_client = on_dask.connect("local:2")  # as --scheduler local:2 starts it
+    yield dask_client
+    on_dask.close(dask_client)
 
 
 @pytest.fixture
@@ -146,6 +144,62 @@ def test_cli_scheduler_writes_partitions_and_resumes(
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 0, again.stderr
     assert "3 partitions, 3 already done: 0 articles" in again.stderr
+
+    # another size would write the feed's articles again beside its old partitions
+    resized = [*args[:-1], "3"]
+    refused = CliRunner().invoke(cli, resized)
+    assert refused.exit_code == 2
+    old = out / "feed.jsonl.gz" / "000000-000003.jsonl.gz"
+    assert f"{old} and 1 more: partitions this run would not write" in refused.stderr
+    assert old.exists()
+    redone = CliRunner().invoke(cli, [*resized, "--force"])
+    assert redone.exit_code == 1, redone.stderr
+    assert "removed 2 partition files of an earlier layout" in redone.stderr
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.gz") if p.is_file()) == [
+        "feed.jsonl.gz/000000-000002.jsonl.gz",
+        "feed.jsonl.gz/000003-000005.jsonl.gz",
+        "feed.jsonl.gz/000006-000006.jsonl.gz",
+        "news/a.txt+2.jsonl.gz",
+    ]
+
+
+def test_stale_partitions_are_only_files_named_as_partitions(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    (root / "news").mkdir(parents=True)
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (root / "news" / name).write_text("Officer Ames said the road was closed.")
+    (root / "feed.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in SHORT))
+    items = expand(str(root), ("*.txt", "*.jsonl"))
+    kinds = [detect_format(item) for item in items]
+    out = tmp_path / "out"
+    for name in (
+        "feed.jsonl/000000-000001.jsonl.gz",  # another size's range
+        "feed.jsonl/000000-000002.jsonl.gz",  # this plan's
+        "feed.jsonl/notes.jsonl.gz",  # not a partition's name
+        "news/b.txt+1.jsonl.gz",  # a run that starts at b.txt
+        "news/a.txt.jsonl.gz",  # a run of a.txt alone
+        "news/a.txt+2.jsonl.gz",  # this plan's
+        "news/gone.txt+3.jsonl.gz",  # of an input no longer there: not known as one
+    ):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(b"")
+    parts = on_dask.plan(items, kinds, size=3)
+    assert [p.relative_to(out).as_posix() for p in on_dask.stale(out, parts)] == [
+        "feed.jsonl/000000-000001.jsonl.gz",
+        "news/a.txt.jsonl.gz",
+        "news/b.txt+1.jsonl.gz",
+    ]
+
+
+@pytest.mark.skipif("MALLOC_TRIM_THRESHOLD_" in os.environ, reason="inherited from here")
+def test_local_cluster_workers_keep_the_default_malloc(client: Any) -> None:
+    """Dask's nanny would start each worker with MALLOC_TRIM_THRESHOLD_ set, which costs
+    spaCy 16% more CPU; connect leaves it out."""
+    assert len(client.scheduler_info()["workers"]) == 2
+    environs = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+    assert list(environs.values()) == [None, None]
+    threads = client.run(lambda: os.environ.get("OMP_NUM_THREADS"))  # the rest is kept
+    assert set(threads.values()) == {os.environ.get("OMP_NUM_THREADS", "1")}
 
 
 def test_cli_scheduler_needs_an_output_folder(tmp_path: Path) -> None:
