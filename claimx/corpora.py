@@ -62,6 +62,25 @@ _ACCESS = "check that it exists and that you may read it"
 
 
 @dataclass(frozen=True)
+class Bookmark:
+    """A place in a file of records to read on from without reading what comes before.
+
+    offset: bytes into its content: the gunzipped text of JSON Lines or CSV, the file itself
+        for a WARC (whose records are gzipped one by one).
+    number: the line (JSON Lines, CSV) or record (WARC) that starts there, as counted from
+        the file's start.
+    """
+
+    offset: int
+    number: int
+
+
+#: Told, as each article of a file of records is met (before :data:`Skip`), where its
+#: record starts (None where that cannot be known, in UTF-16 text, say).
+OnPlace = Callable[[Bookmark | None], None]
+
+
+@dataclass(frozen=True)
 class ReadOptions:
     """How inputs are read.
 
@@ -154,6 +173,8 @@ def read_articles(
     on_problem: Problem | None = None,
     skip: Skip | None = None,
     on_bytes: Callable[[int], None] | None = None,
+    start: Bookmark | None = None,
+    on_place: OnPlace | None = None,
 ) -> Iterator[Article]:
     """The articles of one input, in order, read as they are asked for.
 
@@ -162,15 +183,18 @@ def read_articles(
         is read on. Without it, the first problem raises.
     skip: see :data:`Skip`; a skipped article is neither read further nor derived.
     on_bytes: told how many more bytes of the input have been read, for progress.
+    start, on_place: for a file of records, where to start reading (from its start if
+        None), and see :data:`OnPlace`.
     """
     options = options or ReadOptions()
     report = on_problem or _raise
     count = _Counted(None)
+    places = _Places(start or Bookmark(0, 1), skip or _never, on_place)
     try:
         with _opened(item, count, options.input_format) as (fmt, data):
             reader = _READERS[fmt]
             read = 0
-            for article in reader(item, data, options, report, skip or _never):
+            for article in reader(item, data, options, report, places):
                 if on_bytes is not None:
                     on_bytes(count.count - read)
                     read = count.count
@@ -214,6 +238,48 @@ def _never(source: str, ident: str, relpath: PurePath, label: str) -> bool:
     return False
 
 
+class _Places:
+    """Where a reader starts, and its :data:`Skip`, which tells an :data:`OnPlace` where
+    the record being read starts (``here``, set by the reader)."""
+
+    def __init__(self, start: Bookmark, skip: Skip, on_place: OnPlace | None) -> None:
+        self.start = start
+        self.here: Bookmark | None = None
+        self.inner = skip
+        self.on_place = on_place
+
+    def skip(self, source: str, ident: str, relpath: PurePath, label: str) -> bool:
+        if self.on_place is not None:
+            self.on_place(self.here)
+        return self.inner(source, ident, relpath, label)
+
+
+class _Position:
+    """Where a reader of lines is: the number of the line it took last, where that line
+    starts and where the next one does (offsets None in UTF-16 or UTF-32 text)."""
+
+    def __init__(self, start: Bookmark) -> None:
+        self.number = start.number - 1
+        self.start: int | None = None
+        self.end: int | None = start.offset
+
+    def line(self) -> Bookmark | None:
+        """Where the line taken last starts."""
+        return None if self.start is None else Bookmark(self.start, self.number)
+
+    def next_line(self) -> Bookmark | None:
+        """Where the next line starts."""
+        return None if self.end is None else Bookmark(self.end, self.number + 1)
+
+
+def _seek(data: Stream, offset: int, item: Input) -> None:
+    """Go on ``offset`` bytes into the content (gunzipped, if ``data`` is)."""
+    if offset:
+        if not data.seekable():
+            raise InputError(item.label, "cannot be read from the middle", "give a file")
+        data.seek(offset)
+
+
 class _Counted(io.RawIOBase):
     """A byte stream that counts what has been read from it (the file's, before gunzip)."""
 
@@ -229,6 +295,15 @@ class _Counted(io.RawIOBase):
         n = self.inner.readinto(buffer) or 0
         self.count += n
         return n
+
+    def seekable(self) -> bool:
+        return bool(self.inner.seekable())
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return int(self.inner.seek(offset, whence))
+
+    def tell(self) -> int:
+        return int(self.inner.tell())
 
 
 @contextmanager
@@ -268,23 +343,23 @@ def _head(raw: io.BufferedReader[Any], zipped: bool) -> bytes:
 
 
 if TYPE_CHECKING:
-    Reader = Callable[[Input, Stream, ReadOptions, Problem, Skip], Iterator[Article]]
+    Reader = Callable[[Input, Stream, ReadOptions, Problem, _Places], Iterator[Article]]
 
 
 def _text(
-    item: Input, data: Stream, options: ReadOptions, report: Problem, skip: Skip
+    item: Input, data: Stream, options: ReadOptions, report: Problem, places: _Places
 ) -> Iterator[Article]:
     stem = output_stem(item, "text")
-    if not skip(item.source, item.source, stem, item.label):
+    if not places.skip(item.source, item.source, stem, item.label):
         text = decode(data.read(), item.label, options.encoding)
         yield Article(item.source, item.source, text, None, item.label, stem)
 
 
 def _html(
-    item: Input, data: Stream, options: ReadOptions, report: Problem, skip: Skip
+    item: Input, data: Stream, options: ReadOptions, report: Problem, places: _Places
 ) -> Iterator[Article]:
     stem = output_stem(item, "html")
-    if skip(item.source, item.source, stem, item.label):
+    if places.skip(item.source, item.source, stem, item.label):
         return
     text, metadata = html_article(data.read(), options.encoding)
     if text:
@@ -346,25 +421,34 @@ for _name in ("trafilatura", "htmldate", "courlan", "justext"):
 
 
 def _lines(
-    item: Input, data: Stream, encoding: str | None, report: Problem
-) -> Iterator[tuple[int, str]]:
-    """The lines of a text stream with their numbers (from 1), line ends kept; a line that
-    cannot be decoded is reported and left out."""
+    item: Input, data: Stream, encoding: str | None, report: Problem, position: _Position
+) -> Iterator[str]:
+    """The lines of a text stream, line ends kept, from where ``position`` says on, which
+    follows each line taken. A line that cannot be decoded is reported and left out."""
     head = data.peek(4)[:4]
     for bom, codec in _BOMS:
         if head.startswith(bom):
             data.read(len(bom))
+            if position.end is not None:
+                position.end += len(bom)
             if codec != "utf-8":  # UTF-16 or UTF-32: no byte-wise line split
                 text = io.TextIOWrapper(data, encoding=codec, newline="")
+                position.end = None
                 try:
-                    yield from enumerate(text, 1)
+                    for line in text:
+                        position.number += 1
+                        yield line
                 finally:
                     text.detach()
                 return
             break
-    for number, line in enumerate(data, 1):
+    for raw in data:
+        position.number += 1
+        position.start = position.end
+        if position.end is not None:
+            position.end += len(raw)
         try:
-            yield number, decode(line, f"{item.label}:{number}", encoding)
+            yield decode(raw, f"{item.label}:{position.number}", encoding)
         except InputError as exc:
             report(_origin(exc, item), False)
 
@@ -376,9 +460,12 @@ def _origin(exc: InputError, item: Input) -> InputError:
 
 
 def _jsonl(
-    item: Input, data: Stream, options: ReadOptions, report: Problem, skip: Skip
+    item: Input, data: Stream, options: ReadOptions, report: Problem, places: _Places
 ) -> Iterator[Article]:
-    for number, line in _lines(item, data, options.encoding, report):
+    _seek(data, places.start.offset, item)
+    position = _Position(places.start)
+    for line in _lines(item, data, options.encoding, report, position):
+        number = position.number
         where = f"{item.label}:{number}"
         if not line.strip():
             continue
@@ -401,7 +488,8 @@ def _jsonl(
                     f"is a JSON {_json_kind(record)}, not an object",
                     "each line must be one article object",
                 )
-            article = _record_article(item, record, number, where, options, skip)
+            places.here = position.line()
+            article = _record_article(item, record, number, where, options, places.skip)
         except InputError as exc:
             report(_origin(exc, item), False)
             continue
@@ -414,27 +502,14 @@ def _json_kind(value: object) -> str:
     return "null" if value is None else kinds.get(type(value), "number")
 
 
-class _LineCount:
-    """Lines for ``csv.reader``, counting them: a record starts on the line after the last
-    one the reader took before it."""
-
-    def __init__(self, lines: Iterator[tuple[int, str]]) -> None:
-        self.lines = lines
-        self.number = 0
-
-    def __iter__(self) -> Iterator[str]:
-        for number, line in self.lines:
-            self.number = number
-            yield line
-
-
 def _csv(
-    item: Input, data: Stream, options: ReadOptions, report: Problem, skip: Skip
+    item: Input, data: Stream, options: ReadOptions, report: Problem, places: _Places
 ) -> Iterator[Article]:
     # An article is longer than the csv module's default cell limit (128 KB) at times.
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
-    lines = _LineCount(_lines(item, data, options.encoding, report))
-    rows = csv.reader(iter(lines))
+    # a record starts on the line after the last one the reader took before it
+    position = _Position(Bookmark(0, 1))
+    rows = csv.reader(_lines(item, data, options.encoding, report, position))
     header = next(rows, None)
     if header is None:
         return
@@ -444,8 +519,13 @@ def _csv(
             f"has no {options.text_field!r} column (its columns: {_names(header)})",
             "pass --text-field with the column that holds the article text",
         )
+    if places.start.number > position.number + 1:  # read on from there, past the header
+        _seek(data, places.start.offset, item)
+        position = _Position(places.start)
+        rows = csv.reader(_lines(item, data, options.encoding, report, position))
     while True:
-        before = lines.number
+        before = position.number
+        places.here = position.next_line()
         try:
             row = next(rows, None)
         except csv.Error as exc:
@@ -465,7 +545,7 @@ def _csv(
                     "quote cells that hold commas or line breaks",
                 )
             record = dict(zip(header, row, strict=True))
-            article = _record_article(item, record, before + 1, where, options, skip)
+            article = _record_article(item, record, before + 1, where, options, places.skip)
         except InputError as exc:
             report(_origin(exc, item), False)
             continue
@@ -535,13 +615,15 @@ def _is_scalar(value: object) -> bool:
 
 
 def _warc(
-    item: Input, data: Stream, options: ReadOptions, report: Problem, skip: Skip
+    item: Input, data: Stream, options: ReadOptions, report: Problem, places: _Places
 ) -> Iterator[Article]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    number = 0
-    records = iter(ArchiveIterator(data))
+    _seek(data, places.start.offset, item)
+    number = places.start.number - 1
+    archive = ArchiveIterator(data)
+    records = iter(archive)
     while True:
         try:
             record = next(records, None)
@@ -555,8 +637,11 @@ def _warc(
         if record is None:
             return
         number += 1
+        # where this record starts in the file: warcio's offset, taken before the record is
+        # read (its get_record_offset reads the record to its end first)
+        places.here = Bookmark(archive.offset, number) if data.seekable() else None
         try:
-            article = _warc_article(item, record, number, options, report, skip)
+            article = _warc_article(item, record, number, options, report, places.skip)
         except InputError as exc:
             report(_origin(exc, item), False)
             continue

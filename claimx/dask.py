@@ -16,12 +16,13 @@ import io
 import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from . import api
-from .corpora import STREAMS, ReadOptions, read_articles
+from .corpora import STREAMS, Bookmark, ReadOptions, read_articles
 from .errors import ClaimxError, ExtractionError, InputError
 from .inputs import Input
 from .types import DEFAULT_STANCE, Article
@@ -59,12 +60,16 @@ class Partition:
     name: its output file, relative to the output folder: ``feed.jsonl/000000-000499``
         (records 0 to 499), ``news/a.txt+99`` (a.txt and the 99 files after it), plus
         ``.jsonl.gz``.
+    bookmark: where article ``start`` of the file of records starts (None: read from the
+        file's start), so that each partition reads its own part of the file and not all
+        that comes before it.
     """
 
     items: tuple[Input, ...]
     name: PurePath
     start: int = 0
     stop: int | None = None
+    bookmark: Bookmark | None = None
 
 
 @dataclass
@@ -84,7 +89,8 @@ def plan(
     options: ReadOptions | None = None,
     size: int = PARTITION_SIZE,
 ) -> list[Partition]:
-    """The partitions of ``items``: a file of records is read once here to count them."""
+    """The partitions of ``items``: a file of records is read once here, to count its
+    articles and mark where each partition starts."""
     options = options or ReadOptions()
     parts: list[Partition] = []
     group: list[Input] = []
@@ -101,12 +107,14 @@ def plan(
             raise InputError("stdin", "cannot be read by a cluster", "give files")
         if kind in STREAMS:
             close_group()
-            total = count_articles(item, options)
+            marks = bookmarks(item, options, size)
+            total = marks.pop()[0]
             for start in range(0, max(total, 1), size):
                 stop = min(start + size, total)
                 name = item.relpath / f"{start:06d}-{max(stop - 1, start):06d}"
                 last = stop >= total
-                parts.append(Partition((item,), name, start, None if last else stop))
+                bookmark = marks[start // size][1] if start else None
+                parts.append(Partition((item,), name, start, None if last else stop, bookmark))
             continue
         if group and (len(group) >= size or group[0].relpath.parent != item.relpath.parent):
             close_group()
@@ -115,18 +123,26 @@ def plan(
     return parts
 
 
-def count_articles(item: Input, options: ReadOptions) -> int:
-    """How many articles a file holds (records that cannot be read are not counted)."""
+def bookmarks(item: Input, options: ReadOptions, every: int) -> list[tuple[int, Bookmark | None]]:
+    """Where the records of articles 0, ``every``, 2·``every`` … of a file start, each
+    with that article's number, then (the number of articles, None). Records that cannot
+    be read are not counted as articles."""
+    marks: list[tuple[int, Bookmark | None]] = []
     count = 0
+
+    def place(bookmark: Bookmark | None) -> None:
+        if count % every == 0:
+            marks.append((count, bookmark))
 
     def counted(source: str, ident: str, relpath: PurePath, label: str) -> bool:
         nonlocal count
         count += 1
         return True  # counted, not read further
 
-    for _ in read_articles(item, options, on_problem=_ignore, skip=counted):
+    for _ in read_articles(item, options, on_problem=_ignore, skip=counted, on_place=place):
         pass
-    return count
+    marks.append((count, None))
+    return marks
 
 
 def output_file(output_dir: Path, part: Partition) -> Path:
@@ -206,29 +222,37 @@ def run_partition(
 def _articles(part: Partition, options: ReadOptions, problems: list[str]) -> Iterator[Article]:
     """The partition's articles, and the problems reading them (into ``problems``)."""
     for item in part.items:
-        yield from _in_range(item, part.start, part.stop, options, problems)
+        yield from _in_range(item, part, options, problems)
+
+
+class _PastRange(Exception):
+    """The first article after a partition's range is met: it has all of its own."""
 
 
 def _in_range(
-    item: Input, start: int, stop: int | None, options: ReadOptions, problems: list[str]
+    item: Input, part: Partition, options: ReadOptions, problems: list[str]
 ) -> Iterator[Article]:
-    """Articles ``start`` to ``stop`` of an input (all from ``start`` if ``stop`` is None)."""
-    seen = 0  # articles met so far, read or not
+    """Articles ``part.start`` to ``part.stop`` of an input (all from ``start`` if ``stop``
+    is None), read from the partition's bookmark on."""
+    start, stop = part.start, part.stop
+    seen = start if part.bookmark is not None else 0  # articles met so far, read or not
 
     def mine(source: str, ident: str, relpath: PurePath, label: str) -> bool:
         nonlocal seen
         seen += 1
-        return not start < seen <= (stop or seen)
+        if stop is not None and seen > stop:
+            raise _PastRange
+        return seen <= start
 
     def problem(exc: InputError, skipped: bool) -> None:
-        # a record that cannot be read belongs to the partition of the next article
-        if start <= seen and (stop is None or seen < stop):
+        # an article's problems, and those of the records that cannot be read after it, are
+        # its partition's; those before the file's first article are the first partition's
+        if (start < seen or seen == start == 0) and (stop is None or seen <= stop):
             problems.append(f"{'warning' if skipped else 'error'}: {exc}")
 
-    for article in read_articles(item, options, on_problem=problem, skip=mine):
-        yield article
-        if stop is not None and seen >= stop:
-            return
+    articles = read_articles(item, options, on_problem=problem, skip=mine, start=part.bookmark)
+    with suppress(_PastRange):
+        yield from articles
 
 
 def _write_atomically(target: Path, records: Iterator[dict[str, Any]]) -> None:

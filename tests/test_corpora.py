@@ -6,10 +6,12 @@ import gzip
 import io
 import json
 from pathlib import Path, PurePath
+from typing import Any
 
 import pytest
 
 from claimx.corpora import (
+    Bookmark,
     ReadOptions,
     detect_format,
     file_name,
@@ -175,6 +177,87 @@ def test_a_cut_warc_keeps_the_records_before_the_cut(tmp_path: Path, compress: b
         ((problem, skipped),) = problems
         assert problem.startswith(f"{path} is not a WARC file, or not after record 3 (")
         assert not skipped
+
+
+# Files of records with something wrong between and in their articles, for reading on from
+# the middle: bookmarks must give what reading from the start gives from there on.
+MESSY_JSONL = b"".join(
+    [
+        b"\xef\xbb\xbf\n",  # a byte order mark, then a blank line
+        b'{"id": "a", "text": "Ames said the road was closed."}\n',
+        b"not json\n",
+        b'{"id": "b"}\n',  # no text: not an article
+        b'{"id": "c", "text": "Smith said \\"it is late.\\""}\r\n',
+        b'{"id": "d", "text": "caf\xe9"}\n',  # Latin-1: cannot be decoded
+        b'{"id": "e", "text": "Lee said so."}\n',
+        b"[1]\n",
+        b'{"id": "f", "text": "F said no.", "desk": "wire"}\n',
+        b'{"id": "g", "text": "G said yes."}',  # no line end
+    ]
+)
+MESSY_CSV = (
+    b"id,text,desk\n"
+    b'a,"Ames said the road\nwas closed.",wire\n'
+    b"b,too,many,cells\n"
+    b"\n"
+    b'c,"Smith said ""it is late.""\r\n",city\n'
+    b"x,two cells\n"
+    b"d,,\n"
+    b'e,"Lee said\n\nso.",wire\n'
+    b"f,F said no.,wire\n"
+)
+MESSY = {
+    "feed.jsonl": MESSY_JSONL,
+    "feed.jsonl.gz": gzip.compress(MESSY_JSONL),
+    "feed.csv": MESSY_CSV,
+    "feed.csv.gz": gzip.compress(MESSY_CSV),
+    "crawl.warc.gz": warc(CRAWL * 2),
+    "crawl.warc": warc(CRAWL * 2, compress=False),
+}
+
+
+def events(path: Path, start: Bookmark | None = None) -> tuple[list[Any], list[Bookmark | None]]:
+    """What reading ``path`` meets, in order (each article as skip sees it, what cannot be
+    read, the articles given), and where each article's record starts."""
+    met: list[Any] = []
+    places: list[Bookmark | None] = []
+
+    def skip(source: str, ident: str, relpath: PurePath, label: str) -> bool:
+        met.append(("met", ident, label))
+        return False
+
+    (item,) = expand(str(path))
+    for article in read_articles(
+        item,
+        on_problem=lambda exc, skipped: met.append(("problem", str(exc), skipped)),
+        skip=skip,
+        start=start,
+        on_place=places.append,
+    ):
+        met.append(("article", article.id, article.text, article.metadata))
+    return met, places
+
+
+@pytest.mark.parametrize("name", sorted(MESSY))
+def test_reading_on_from_an_articles_bookmark_gives_what_follows_it(
+    tmp_path: Path, name: str
+) -> None:
+    path = write(tmp_path / name, MESSY[name])
+    whole, places = events(path)
+    firsts = [i for i, event in enumerate(whole) if event[0] == "met"]
+    assert len(firsts) == len(places) >= 4
+    assert any(event[0] == "problem" for event in whole[firsts[1] :])
+    for first, place in zip(firsts, places, strict=True):
+        assert place is not None
+        assert events(path, place)[0] == whole[first:]
+
+
+def test_utf16_records_have_no_bookmarks(tmp_path: Path) -> None:
+    lines = '{"id": "a", "text": "One."}\n{"id": "b", "text": "Two."}\n'
+    path = write(tmp_path / "feed.jsonl", lines.encode("utf-16"))
+    met, places = events(path)
+    assert [event[1] for event in met if event[0] == "article"] == ["a", "b"]
+    assert places == [None, None]
 
 
 def test_formats_by_extension_then_content(tmp_path: Path) -> None:

@@ -91,6 +91,36 @@ def test_partitions_are_file_runs_and_record_ranges(corpus: Path) -> None:
     assert [(p.start, p.stop) for p in parts] == [(0, 3), (3, 6), (6, None), (0, None)]
 
 
+@pytest.mark.parametrize("name", ["feed.jsonl", "feed.jsonl.gz", "feed.csv"])
+def test_partitions_read_their_own_part_and_together_the_whole_file(
+    tmp_path: Path, name: str
+) -> None:
+    texts = [(f"r{i}", f"Ames said {i} roads were closed.") for i in range(9)]
+    if name == "feed.csv":
+        lines = ["id,text", *(f'{i},"{t}"' for i, t in texts), "bad,row,here"]
+        lines[4:4] = ["one,two,three", ""]  # between articles 2 and 3
+        lines[1:1] = ["one cell"]  # before the first article
+    else:
+        lines = [json.dumps({"id": i, "text": t}) for i, t in texts] + ["[]"]
+        lines[2:2] = ["not json", ""]  # between articles 1 and 2
+        lines[7:7] = ['{"id": "x"}']  # no text, between articles 4 and 5
+    data = "\n".join(lines).encode()
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    items = expand(str(path))
+    kinds = [detect_format(item) for item in items]
+    whole: list[str] = []
+    (only,) = on_dask.plan(items, kinds, size=100)
+    expected = [a.id for a in on_dask._articles(only, ReadOptions(), whole)]
+    assert len(expected) == 9 and len(whole) >= 1
+    for size in range(1, 10):
+        parts = on_dask.plan(items, kinds, size=size)
+        assert all(p.bookmark is not None for p in parts[1:])
+        problems: list[str] = []
+        ids = [a.id for p in parts for a in on_dask._articles(p, ReadOptions(), problems)]
+        assert (ids, problems) == (expected, whole), size
+
+
 def test_cluster_gives_the_local_claims_and_reports_a_failing_article(
     client: Any, corpus: Path, tmp_path: Path
 ) -> None:
