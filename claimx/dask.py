@@ -338,7 +338,11 @@ def extract_partitions(
             if future.status == "error":
                 part = parts_by_key[future.key]
                 exc = future.exception()
-                yield Done(str(part.name), problems=[f"error: {type(exc).__name__}: {exc}"])
+                problem = (
+                    f"error: partition {part.name} failed {RETRIES + 1} times, its articles "
+                    f"are not done ({type(exc).__name__}: {exc}); re-run to retry it"
+                )
+                yield Done(str(part.name), problems=[problem])
             else:
                 yield future.result()
     finally:

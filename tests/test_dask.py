@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -141,6 +142,57 @@ def test_cluster_gives_the_local_claims_and_reports_a_failing_article(
         (str(p.name), p is not parts[1]) for p in parts
     )
     assert written(out, parts) == local_records(items)
+
+
+def _fail_first_writes(marks: str, times: int) -> None:
+    """In a worker: the next ``times`` partition writes over the cluster fail (each takes
+    a mark file in ``marks``), as a full disk or a lost mount would make them."""
+    write = on_dask._write_atomically
+
+    def flaky(target: Path, records: Any) -> None:
+        for i in range(times):
+            try:
+                os.close(os.open(os.path.join(marks, str(i)), os.O_CREAT | os.O_EXCL))
+            except FileExistsError:
+                continue
+            raise OSError(f"no space left on the device (failure {i + 1})")
+        write(target, records)
+
+    on_dask._write_atomically = flaky  # type: ignore[assignment]
+
+
+def _restore_writes() -> None:
+    on_dask._write_atomically = _WRITE
+
+
+_WRITE = on_dask._write_atomically
+
+
+def test_a_failing_partition_is_retried_then_reported(
+    client: Any, corpus: Path, tmp_path: Path
+) -> None:
+    items, kinds = inputs(corpus)
+    parts = on_dask.plan(items, kinds, size=4)
+    out, marks = tmp_path / "out", tmp_path / "marks"
+    marks.mkdir()
+    try:
+        client.run(_fail_first_writes, str(marks), on_dask.RETRIES)  # then the third try works
+        done = list(on_dask.extract_partitions(client, parts, out))
+        assert written(out, parts) == local_records(items)
+        assert not [p for d in done for p in d.problems if p.startswith("error: partition")]
+
+        shutil.rmtree(marks)
+        marks.mkdir()
+        client.run(_fail_first_writes, str(marks), 99)  # every try fails
+        done = list(on_dask.extract_partitions(client, parts[:1], tmp_path / "out2"))
+    finally:
+        client.run(_restore_writes)
+    ((failed,),) = [d.problems for d in done]
+    assert failed == (
+        f"error: partition {parts[0].name} failed 3 times, its articles are not done "
+        "(OSError: no space left on the device (failure 3)); re-run to retry it"
+    )
+    assert not (tmp_path / "out2").exists() or not any((tmp_path / "out2").rglob("*.gz"))
 
 
 def test_extract_bag_of_texts_and_records(client: Any) -> None:
