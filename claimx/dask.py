@@ -105,6 +105,9 @@ def plan(
     for item, kind in zip(items, kinds, strict=True):
         if item.path is None:
             raise InputError("stdin", "cannot be read by a cluster", "give files")
+        # a worker elsewhere runs in a folder of its own: it reads by the absolute path,
+        # while the source, which the claims carry, stays as given
+        item = replace(item, path=item.path.absolute())
         if kind in STREAMS:
             close_group()
             marks = bookmarks(item, options, size)
@@ -324,7 +327,7 @@ def extract_partitions(
     futures = client.map(
         run_partition,
         todo,
-        output_dir=str(output_dir),
+        output_dir=str(output_dir.absolute()),
         options=options,
         model=model,
         stance=stance,

@@ -122,6 +122,18 @@ def test_partitions_read_their_own_part_and_together_the_whole_file(
         assert (ids, problems) == (expected, whole), size
 
 
+def test_partitions_read_by_absolute_paths_and_keep_the_source_as_given(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(corpus.parent)
+    items = expand("corpus", ("*.txt", "*.jsonl.gz"))
+    parts = on_dask.plan(items, [detect_format(item) for item in items], size=2)
+    read = [item for part in parts for item in part.items]
+    news = [f"corpus/news/{name}" for name in ("a.txt", "b0.txt", "b1.txt")]
+    assert [i.source for i in read] == ["corpus/feed.jsonl.gz"] * 4 + news
+    assert all(i.path is not None and i.path.is_absolute() and i.path.exists() for i in read)
+
+
 def test_cluster_gives_the_local_claims_and_reports_a_failing_article(
     client: Any, corpus: Path, tmp_path: Path
 ) -> None:
