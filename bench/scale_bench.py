@@ -2,10 +2,13 @@
 2-process Pool over spaCy + claimx, on the same articles, whole process included.
 
     .venv/bin/python bench/scale_bench.py [--articles 400] [--rounds 1] [--only j1,j2,...]
+                                           [--clip CHARS]
 
 The articles are the first N PolNeAR dev texts in bench/_work/polnear (git-ignored, never
-committed). Each run writes JSON Lines under bench/_work/scale-out. For each run it prints
-wall time, the CPU time of the run's processes (user + system, from RUSAGE_CHILDREN), the
+committed); with --clip, each cut to its first CHARS characters (at a word's end), the
+texts taken again in turn where N is more than there are, for many short articles. Each
+run writes JSON Lines under bench/_work/scale-out. For each run it prints wall time, the
+CPU time of the run's processes (user + system, from RUSAGE_CHILDREN), the
 CPU time other processes took meanwhile (from /proc/stat's idle time), the 1-minute load,
 and the CPU-normalised wall time: the wall time times the share of the cores it wanted that
 it got (k cores wanted, 2·wall - others available: share = min(1, available / (k·wall))).
@@ -97,13 +100,22 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--only", default=",".join(RUNS))
+    parser.add_argument("--clip", type=int, default=None, metavar="CHARS")
     args = parser.parse_args()
     names = args.only.split(",")
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
-    for path in sorted(POLNEAR.glob("*.txt"))[: args.articles]:
-        shutil.copy(path, WORK / path.name)
-    print(f"{args.articles} PolNeAR dev articles, {CORES} cores")
+    paths = sorted(POLNEAR.glob("*.txt"))
+    if args.clip is None:
+        for path in paths[: args.articles]:
+            shutil.copy(path, WORK / path.name)
+    else:
+        for i in range(args.articles):
+            text = paths[i % len(paths)].read_text(encoding="utf-8")
+            cut = text[: args.clip].rsplit(" ", 1)[0] if len(text) > args.clip else text
+            (WORK / f"{i:06d}.txt").write_text(cut, encoding="utf-8")
+    clipped = f" of at most {args.clip} characters" if args.clip else ""
+    print(f"{args.articles} PolNeAR dev articles{clipped}, {CORES} cores")
     results: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     for i in range(args.rounds):
         for name in names if i % 2 == 0 else reversed(names):
