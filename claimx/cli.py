@@ -36,7 +36,7 @@ from .corpora import (
     read_articles,
 )
 from .errors import ClaimxError, ExtractionError, InputError, ModelError
-from .inputs import DEFAULT_GLOB, STDIN, Input, expand, printable
+from .inputs import DEFAULT_GLOB, STDIN, Input, expand, printable, walk
 from .show import COLORS
 from .types import DEFAULT_STANCE, STANCE_MODES, Article, SpeakerType
 from .writers import FORMATS, CsvWriter, Record, extension, make_writer, write_file
@@ -1051,24 +1051,42 @@ class ViewInputs:
     jobs: int
 
 
+#: Files of claims a folder given to a view may hold (-o of extract -f jsonl or of a
+#: cluster run); read as claims where their first record is one.
+CLAIM_FILES = ("*.jsonl", "*.jsonl.gz")
+
+
 def _claim_records(view: ViewInputs, tally: Tally) -> Iterator[Record]:
     """The claim records of the inputs: read from claims (JSON Lines that extract -f jsonl
-    wrote, gzipped or not; a database of extract --db), extracted from everything else."""
+    wrote, gzipped or not; a database of extract --db; such JSON Lines in a folder, as
+    extract -o and --scheduler write them), extracted from everything else."""
     from .claimsource import claims_kind, iter_claims
 
     articles = []
+    claim_files: set[Path] = set()
     for arg in view.inputs:
         if arg != STDIN and os.path.isfile(arg) and claims_kind(arg) is not None:
-            for record in iter_claims(arg, on_problem=tally.problem):
-                tally.claims += 1
-                yield record
+            paths = [Path(arg)]
+        elif arg != STDIN and os.path.isdir(arg):
+            found = walk(arg, CLAIM_FILES, tally.problem)
+            paths = [i.path for i in found if i.path and claims_kind(i.path) is not None]
+            claim_files.update(paths)
+            others = walk(arg, view.glob, lambda exc, skipped: None)  # reported just above
+            has_articles = any(i.path not in claim_files for i in others)
+            if not paths or has_articles:
+                articles.append(arg)
         else:
             articles.append(arg)
+            continue
+        for path in paths:
+            for record in iter_claims(path, on_problem=tally.problem):
+                tally.claims += 1
+                yield record
     if not articles:
         return
     from . import api
 
-    items = _collect(tuple(articles), view.glob, tally)
+    items = [i for i in _collect(tuple(articles), view.glob, tally) if i.path not in claim_files]
     api.load(view.model, stance=view.stance)  # a missing model fails here
 
     def broke(article: Article, problem: str) -> None:
@@ -1138,8 +1156,9 @@ def network(fmt: str, output: str | None, min_claims: int, quiet: bool, **given:
     """The speaker → target network of claims: per edge its support, oppose and neutral
     claims and net stance, per node its type, claims spoken and times targeted.
 
-    INPUTS are claims (JSON Lines of extract -f jsonl, a database of extract --db) or
-    articles, which are extracted first. JSON, CSV, GEXF and GraphML (for Gephi).
+    INPUTS are claims (JSON Lines of extract -f jsonl, a folder of them as extract -o or
+    --scheduler wrote it, a database of extract --db) or articles, which are extracted
+    first. JSON, CSV, GEXF and GraphML (for Gephi).
     """
     from .network import build_network, print_network, write_network
 

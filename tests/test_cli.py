@@ -1302,3 +1302,26 @@ def test_network_and_summary_read_claims_a_database_or_articles_alike(
     rows = list(csv.DictReader(io.StringIO(later.stdout)))
     assert rows == [] and later.exit_code == 0  # Tom Lee and Ann Wu name no target
     assert run("summary", db, "--since", "last week").exit_code == 2
+
+
+@pytest.mark.model
+def test_views_read_a_folder_of_claims_as_extract_wrote_it(run: Run, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    records = [{"id": "a1", "text": SMITH}, {"id": "a2", "text": LEE}]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("extract", feed, "-f", "jsonl", "-o", out, "-q").exit_code == 0
+    whole = json.loads(run("network", feed, "-q").stdout)
+    read = run("network", out)
+    assert read.exit_code == 0 and "no files matching" not in read.stderr
+    assert json.loads(read.stdout) == whole
+
+    # claims gzipped in a subfolder, beside an article that is extracted
+    mixed = tmp_path / "mixed"
+    (mixed / "sub").mkdir(parents=True)
+    claims = run("extract", feed, "-f", "jsonl", "-q").stdout
+    (mixed / "sub" / "part.jsonl.gz").write_bytes(gzip.compress(claims.encode()))
+    (mixed / "extra.txt").write_text(SMITH, encoding="utf-8")
+    summary = json.loads(run("summary", mixed, "-f", "json", "-q").stdout)
+    smith = len(json.loads(run("extract", mixed / "extra.txt", "-f", "json").stdout))
+    assert summary["corpus"]["claims"] == len(claims.splitlines()) + smith
