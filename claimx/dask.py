@@ -110,13 +110,12 @@ def plan(
         item = replace(item, path=item.path.absolute())
         if kind in STREAMS:
             close_group()
-            marks = bookmarks(item, options, size)
-            total = marks.pop()[0]
+            total, marks = bookmarks(item, options, size)
             for start in range(0, max(total, 1), size):
                 stop = min(start + size, total)
                 name = item.relpath / f"{start:06d}-{max(stop - 1, start):06d}"
                 last = stop >= total
-                bookmark = marks[start // size][1] if start else None
+                bookmark = marks[start // size] if start else None
                 parts.append(Partition((item,), name, start, None if last else stop, bookmark))
             continue
         if group and (len(group) >= size or group[0].relpath.parent != item.relpath.parent):
@@ -126,16 +125,15 @@ def plan(
     return parts
 
 
-def bookmarks(item: Input, options: ReadOptions, every: int) -> list[tuple[int, Bookmark | None]]:
-    """Where the records of articles 0, ``every``, 2·``every`` … of a file start, each
-    with that article's number, then (the number of articles, None). Records that cannot
-    be read are not counted as articles."""
-    marks: list[tuple[int, Bookmark | None]] = []
+def bookmarks(item: Input, options: ReadOptions, every: int) -> tuple[int, list[Bookmark | None]]:
+    """How many articles a file holds, and where the records of its articles 0, ``every``,
+    2·``every`` … start. Records that cannot be read are not counted as articles."""
+    marks: list[Bookmark | None] = []
     count = 0
 
     def place(bookmark: Bookmark | None) -> None:
         if count % every == 0:
-            marks.append((count, bookmark))
+            marks.append(bookmark)
 
     def counted(source: str, ident: str, relpath: PurePath, label: str) -> bool:
         nonlocal count
@@ -144,8 +142,7 @@ def bookmarks(item: Input, options: ReadOptions, every: int) -> list[tuple[int, 
 
     for _ in read_articles(item, options, on_problem=_ignore, skip=counted, on_place=place):
         pass
-    marks.append((count, None))
-    return marks
+    return count, marks
 
 
 def output_file(output_dir: Path, part: Partition) -> Path:

@@ -156,6 +156,9 @@ def test_cluster_gives_the_local_claims_and_reports_a_failing_article(
     assert written(out, parts) == local_records(items)
 
 
+_WRITE = on_dask._write_atomically
+
+
 def _fail_first_writes(marks: str, times: int) -> None:
     """In a worker: the next ``times`` partition writes over the cluster fail (each takes
     a mark file in ``marks``), as a full disk or a lost mount would make them."""
@@ -175,9 +178,6 @@ def _fail_first_writes(marks: str, times: int) -> None:
 
 def _restore_writes() -> None:
     on_dask._write_atomically = _WRITE
-
-
-_WRITE = on_dask._write_atomically
 
 
 def test_a_failing_partition_is_retried_then_reported(
