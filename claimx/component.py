@@ -8,7 +8,6 @@ adds it first in the pipeline itself.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -48,10 +47,11 @@ def claimx_blocks(doc: Doc) -> Doc:
 class ClaimExtractor:
     """Finds attributed claims in a parsed ``Doc`` and stores them in ``doc._.claims``.
 
-    ``stance``: ``"model"`` (default) scores the stance toward each target with the shipped
-    stance model (:mod:`claimx.stance`), combined with what the rules know for sure (the
-    cue's prior where the cue governs the target, the speaker's own act on it); ``"rules"``
-    takes it from the cue's prior and a polarity lexicon alone.
+    ``stance``: ``"model"`` (default) scores the speaker's stance toward each target with the
+    shipped stance model (:mod:`claimx.stance`), combined with what the rules know for sure
+    (the cue's prior where the cue governs the target, the speaker's own act on it), and
+    keeps the further candidates it finds a stance toward; ``"rules"`` takes the stance from
+    the cue's prior and a polarity lexicon alone.
 
     ``lexicons`` holds every word list extraction uses (:class:`claimx.lexicons.Lexicons`):
     the packaged ones, or those ``initialize`` read; ``to_disk`` and ``to_bytes`` save them.
@@ -66,17 +66,9 @@ class ClaimExtractor:
         if stance == "model":
             self.stance_model = default_model()
 
-    def _stance_zone(self) -> AbstractContextManager[Any]:
-        """A memory zone of the stance model's own vocabulary, whose docs (marked
-        sentences) live only while one article's claims are found."""
-        if self.stance_model is None:
-            return nullcontext()
-        return self.stance_model.nlp.memory_zone()
-
     def __call__(self, doc: Doc) -> Doc:
         try:
-            with self._stance_zone():
-                claims = attribution.find_claims(doc, self.lexicons, self.stance_model)
+            claims = attribution.find_claims(doc, self.lexicons, self.stance_model)
         except Exception as exc:  # one odd article must not end a batch of thousands
             doc._.claimx_error = f"{type(exc).__name__}: {exc}"
             claims = []
@@ -107,7 +99,7 @@ class ClaimExtractor:
         path.mkdir(parents=True, exist_ok=True)
         self.lexicons.to_disk(path)
         if self.stance_model is not None:
-            self.stance_model.nlp.to_disk(path / "stance")
+            self.stance_model.to_disk(path / "stance")
 
     def from_disk(self, path: str | Path, *, exclude: Any = ()) -> ClaimExtractor:
         path = Path(path)

@@ -3,16 +3,16 @@
 A small student learns more of a large teacher from the teacher's labels on many perturbed
 inputs than from the gold labels alone (Tang et al. 2019, *Distilling Task-Specific Knowledge
 from BERT into Simple Neural Networks*). ``build_stance.py prepare`` writes, for every
-(sentence, target) of the training split, ``k`` variants that keep the target as it is and:
+(sentence, speaker, target) of the training split, ``k`` variants that keep the speaker and the
+target as they are and:
 
 - replace each content word (noun, verb, adjective, adverb; not a stop word) with probability
   ``p_neighbour`` by one of its nearest neighbours in the distilled word vectors, or with
   probability ``p_tag`` by a random training word of the same fine-grained tag;
 - with probability ``p_crop``, keep only a random window of at least six tokens around the
-  target.
+  speaker and the target.
 
-Variants identical to their sentence are dropped. Besides, every named person, organization,
-group or place in a training sentence that is not a gold target becomes a target of its own.
+Variants identical to their sentence are dropped.
 Which of the variants' words change their meaning is the point: the teacher's label tells the
 student what each one does to the stance.
 """
@@ -27,8 +27,6 @@ import numpy as np
 from spacy.tokens import Doc
 
 CONTENT = frozenset({"NOUN", "VERB", "ADJ", "ADV"})
-ENTITIES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
-Pair = tuple[str, tuple[int, int]]
 
 
 @dataclass
@@ -77,12 +75,17 @@ class Augmenter:
     p_tag: float = 0.1
     p_crop: float = 0.2
 
-    def variant(self, doc: Doc, target: tuple[int, int], rng: random.Random) -> Pair | None:
-        """One perturbed copy of ``doc`` with ``target`` (character offsets) carried over."""
-        start, end = target
-        inside = [tok.idx < end and tok.idx + len(tok) > start for tok in doc]
-        if not any(inside):
+    def variant(
+        self, doc: Doc, spans: list[tuple[int, int]], rng: random.Random
+    ) -> tuple[str, list[tuple[int, int]]] | None:
+        """One perturbed copy of ``doc`` with ``spans`` (character offsets: the target, the
+        speaker) kept word for word and carried over; a crop keeps them all."""
+        kept = [
+            [tok.idx < end and tok.idx + len(tok) > start for tok in doc] for start, end in spans
+        ]
+        if not all(any(k) for k in kept):
             return None
+        inside = [any(k[i] for k in kept) for i in range(len(doc))]
         lo, hi = 0, len(doc)
         if rng.random() < self.p_crop:
             first = inside.index(True)
@@ -91,13 +94,15 @@ class Augmenter:
             if hi - lo < 6:
                 lo, hi = 0, len(doc)
         parts: list[str] = []
-        new_start = new_end = -1
+        new = [[-1, -1] for _ in spans]
         length = 0
         for tok in doc[lo:hi]:
             word = tok.text
             if inside[tok.i]:
-                new_start = length if new_start < 0 else new_start
-                new_end = length + len(word)
+                for k, span in zip(kept, new, strict=True):
+                    if k[tok.i]:
+                        span[0] = length if span[0] < 0 else span[0]
+                        span[1] = length + len(word)
             elif tok.pos_ in CONTENT and tok.is_alpha and not tok.is_stop:
                 roll = rng.random()
                 if roll < self.p_neighbour and (options := self.neighbours(tok.lower_)):
@@ -109,13 +114,13 @@ class Augmenter:
         text = "".join(parts)
         if text == doc.text:
             return None
-        return text, (new_start, new_end)
+        return text, [(s, e) for s, e in new]
 
     def variants(
-        self, doc: Doc, target: tuple[int, int], k: int, rng: random.Random
-    ) -> Iterator[Pair]:
+        self, doc: Doc, spans: list[tuple[int, int]], k: int, rng: random.Random
+    ) -> Iterator[tuple[str, list[tuple[int, int]]]]:
         for _ in range(k):
-            if (pair := self.variant(doc, target, rng)) is not None:
+            if (pair := self.variant(doc, spans, rng)) is not None:
                 yield pair
 
 
@@ -127,12 +132,3 @@ def tag_pool(docs: list[Doc]) -> dict[str, list[str]]:
             if tok.pos_ in CONTENT and tok.is_alpha and not tok.is_stop:
                 pool.setdefault(tok.tag_, []).append(tok.text)
     return pool
-
-
-def other_entities(doc: Doc, targets: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """Named entities of ``doc`` (ENTITIES) that overlap none of ``targets``."""
-    for ent in doc.ents:
-        if ent.label_ in ENTITIES and all(
-            ent.end_char <= s or ent.start_char >= e for s, e in targets
-        ):
-            yield ent.start_char, ent.end_char

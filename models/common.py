@@ -1,12 +1,14 @@
 """What the stance build steps share, without spaCy: the PyTorch build venv of ``make models``
 (``teacher.py``) has no spaCy, the main venv (``build_stance.py``) has no PyTorch.
 
-``LABELS`` and ``MARKERS`` must equal ``claimx.stance.LABELS`` and its target markers
+``LABELS``, ``MARKERS`` and ``SPEAKER_MARKERS`` must equal ``claimx.stance.LABELS`` and its
+markers
 (``tests/test_distillation.py`` checks it); claimx itself cannot import from ``models/``.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -14,10 +16,13 @@ from typing import Any
 
 LABELS = ("support", "oppose", "neutral")
 MARKERS = ("TGTSTART", "TGTEND")
+SPEAKER_MARKERS = ("SPKSTART", "SPKEND")
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as lines:
+    """The records of a JSON Lines file, gzipped where its name ends in .gz."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as lines:
         yield from (json.loads(line) for line in lines if line.strip())
 
 
@@ -50,3 +55,21 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
     """Mean over LABELS of each label's F1 (0 for a label never predicted or never gold)."""
     f1s = [f1 for _, _, _, f1, _ in per_class(gold, pred)]
     return sum(f1s) / len(f1s)
+
+
+def teachers_mean(corpus: Path, seeds: Sequence[int]) -> Iterator[tuple[str, dict[str, float]]]:
+    """Each augmented pair with the mean of the probabilities of the teachers fine-tuned with
+    ``seeds`` (``labelled-SEED.jsonl``, written by ``teacher.py --seed SEED``)."""
+    files = [read_jsonl(corpus / f"labelled-{seed}.jsonl") for seed in seeds]
+    for rows in zip(*files, strict=True):
+        marked = rows[0]["marked"]
+        if any(r["marked"] != marked for r in rows):
+            raise ValueError(f"the teachers' files in {corpus} label different pairs")
+        yield marked, {lab: sum(r["cats"][lab] for r in rows) / len(rows) for lab in LABELS}
+
+
+def soften(probs: dict[str, float], temperature: float) -> dict[str, float]:
+    """``probs`` ** (1 / temperature), renormalized: a teacher's probabilities as a soft label."""
+    powered = {lab: max(probs[lab], 1e-9) ** (1.0 / temperature) for lab in LABELS}
+    total = sum(powered.values())
+    return {lab: p / total for lab, p in powered.items()}

@@ -1,4 +1,4 @@
-"""How the stance model is distilled: the augmented training pairs and the soft-label textcat."""
+"""How the stance model is distilled: the augmented training pairs and the teachers' soft labels."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import spacy
-from spacy.training import Example
 
 from claimx import stance
 from claimx.stance import LABELS
-from claimx.stance.layers import SoftTextCategorizer
 from models import common
-from models.augment import Augmenter, Neighbours, other_entities, tag_pool
-from models.build_stance import teachers_mean
+from models.augment import Augmenter, Neighbours, tag_pool
+from models.build_stance import speaker_outside
+from models.common import soften, teachers_mean
 
 pytestmark = pytest.mark.model  # every test here parses with the real pipeline
 
@@ -36,6 +35,7 @@ def test_the_build_steps_share_the_models_labels_and_markers() -> None:
     # models/common.py is what the spaCy-free teacher build reads; it must match the model's
     assert common.LABELS == stance.LABELS
     assert common.MARKERS == (stance.OPEN, stance.CLOSE)
+    assert common.SPEAKER_MARKERS == (stance.SPEAKER_OPEN, stance.SPEAKER_CLOSE)
 
 
 def test_macro_f1_averages_the_labels_f1() -> None:
@@ -54,24 +54,35 @@ def test_neighbours_are_the_nearest_words_by_cosine() -> None:
     assert near("unknown") == []
 
 
-def test_variants_keep_the_target_and_its_offsets(tagged: spacy.tokens.Doc) -> None:
+def test_variants_keep_the_speaker_and_the_target_and_their_offsets(
+    tagged: spacy.tokens.Doc,
+) -> None:
     words = ["attacked", "criticized", "budget", "deficit", "failed", "collapsed"]
     vectors = np.array([[1, 0], [1, 0.1], [0, 1], [0.1, 1], [1, 1], [1, 1.1]], dtype="f")
     augmenter = Augmenter(Neighbours(words, vectors, k=1), tag_pool([tagged]), p_crop=0.5)
     target = (SENTENCE.index("Smith"), SENTENCE.index("Smith") + 5)
-    variants = list(augmenter.variants(tagged, target, 40, random.Random(0)))
+    speaker = (0, 7)  # "Critics"
+    variants = list(augmenter.variants(tagged, [target, speaker], 40, random.Random(0)))
     assert len(variants) > 20  # identical copies are dropped, most are kept
-    for text, (start, end) in variants:
+    for text, ((start, end), (s_start, s_end)) in variants:
         assert text != SENTENCE and text[start:end] == "Smith"
+        assert text[s_start:s_end] == "Critics"
     texts = {text for text, _ in variants}
     assert any("criticized" in text for text in texts)  # a neighbour stood in
     assert any(not text.endswith("Tuesday.") for text in texts)  # a window was cropped
 
 
-def test_other_entities_skip_the_gold_targets(english: spacy.language.Language) -> None:
-    doc = english("Obama met Merkel in Berlin.")
-    spans = [doc.text[s:e] for s, e in other_entities(doc, [(0, 5)])]
-    assert "Obama" not in spans and "Merkel" in spans
+def test_a_pair_is_also_taught_with_its_speaker_outside_the_sentence() -> None:
+    text = "Critics said Smith failed the town."
+    pair = {"text": text, "target": (13, 18), "speaker": (0, 7), "content": [[13, 35]]}
+    taught = speaker_outside(pair)
+    assert taught is not None
+    assert taught.startswith(
+        f"{stance.SPEAKER_OPEN} Critics {stance.SPEAKER_CLOSE} : {stance.OPEN}"
+    )
+    assert taught.endswith(f"Smith {stance.CLOSE} failed the town .")  # the model's words
+    elsewhere = {**pair, "target": (0, 7), "speaker": (13, 18)}  # the target is not in it
+    assert speaker_outside(elsewhere) is None
 
 
 def _cats(*probs: float) -> dict[str, float]:
@@ -106,55 +117,8 @@ def test_teachers_that_label_different_pairs_are_refused(tmp_path: Path) -> None
         list(teachers_mean(tmp_path, [0, 1]))
 
 
-BOW = {
-    "@architectures": "spacy.TextCatBOW.v3",
-    "exclusive_classes": True,
-    "ngram_size": 1,
-    "no_output_layer": False,
-}
-
-
-def _blank_with_textcat() -> spacy.language.Language:
-    """A blank pipeline with an untrained ``claimx_textcat`` labelled with LABELS."""
-    nlp = spacy.blank("en")
-    textcat = nlp.add_pipe("claimx_textcat", config={"model": BOW})
-    assert isinstance(textcat, SoftTextCategorizer)
-    for label in LABELS:
-        textcat.add_label(label)
-    return nlp
-
-
-def test_the_textcat_trains_on_class_probabilities() -> None:
-    nlp = _blank_with_textcat()
-    soft = {"support": 0.7, "oppose": 0.1, "neutral": 0.2}
-    examples = [Example.from_dict(nlp.make_doc("good news"), {"cats": soft})]
-    nlp.initialize(lambda: examples)
-    losses = nlp.update(examples)
-    assert losses["claimx_textcat"] > 0
-
-
-def test_spacy_train_keeps_the_best_model_by_a_score_the_textcat_reports() -> None:
-    # `spacy train` keeps model-best by these weights; with none it would score every step 0.
-    nlp = _blank_with_textcat()
-    gold = {"support": 1.0, "oppose": 0.0, "neutral": 0.0}
-    examples = [Example.from_dict(nlp.make_doc("good news"), {"cats": gold})]
-    nlp.initialize(lambda: examples)
-    weights = nlp.config["training"]["score_weights"]
-    scores = nlp.evaluate(examples)
-    assert [key for key, weight in weights.items() if weight] == ["cats_score"]
-    assert scores["cats_score"] == scores["cats_macro_f"]
-
-
-@pytest.mark.parametrize(
-    "cats",
-    [
-        {"support": 0.7, "oppose": 0.7, "neutral": 0.0},  # sums to 1.4
-        {"support": 1.5, "oppose": -0.5, "neutral": 0.0},  # not probabilities
-    ],
-)
-def test_the_textcat_rejects_what_is_not_a_distribution(cats: dict[str, float]) -> None:
-    nlp = _blank_with_textcat()
-    examples = [Example.from_dict(nlp.make_doc("news"), {"cats": cats})]
-    nlp.initialize()
-    with pytest.raises(ValueError, match="probabilities summing to 1"):
-        nlp.update(examples)
+def test_a_soft_label_keeps_the_teachers_order_and_sums_to_one() -> None:
+    soft = soften({"support": 0.7, "oppose": 0.1, "neutral": 0.2}, 2.0)
+    assert sum(soft.values()) == pytest.approx(1.0)
+    assert soft["support"] > soft["neutral"] > soft["oppose"]
+    assert soft["support"] < 0.7  # softened

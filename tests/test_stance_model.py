@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import claimx.stance_pipeline
@@ -11,32 +12,40 @@ import spacy
 
 import claimx
 from claimx import stance
-from claimx.stance import CLOSE, OPEN, calibrate, marked_doc
-from claimx.stance.markers import target_token_span
-from models.build_stance import mark_target
+from claimx.stance import CLOSE, OPEN, SPEAKER_CLOSE, SPEAKER_OPEN, calibrate, mark, marked_words
+from claimx.stance.markers import speaker_token_span, target_token_span, window
 
 pytestmark = pytest.mark.model  # the real pipeline or the stance model, loaded once here
 
 
-def test_wrap_marks_the_target_with_tokens() -> None:
+def test_mark_wraps_the_speaker_and_the_target_in_tokens() -> None:
     text = "Critics slammed Smith's plan."
-    assert mark_target(text, (16, 21)) == f"Critics slammed {OPEN} Smith {CLOSE} 's plan."
+    assert mark(text, (16, 21)) == f"Critics slammed {OPEN} Smith {CLOSE} 's plan."
+    assert mark(text, (16, 21), (0, 7)) == (
+        f"{SPEAKER_OPEN} Critics {SPEAKER_CLOSE} slammed {OPEN} Smith {CLOSE} 's plan."
+    )
+    assert mark(text, (16, 21), "Ms. Lee").startswith(f"{SPEAKER_OPEN} Ms. Lee {SPEAKER_CLOSE} : ")
 
 
-def test_marked_target_is_found_again_among_the_words() -> None:
-    words = mark_target("We like Anna a lot.", (8, 12)).split()
+def test_marked_speaker_and_target_are_found_again_among_the_words() -> None:
+    words = mark("We like Anna a lot.", (8, 12), (0, 2)).split()
     start, end = target_token_span(words)
     assert words[start:end] == [OPEN, "Anna", CLOSE]
+    found = speaker_token_span(words)
+    assert found is not None and words[slice(*found)] == [SPEAKER_OPEN, "We", SPEAKER_CLOSE]
+    assert speaker_token_span(mark("We like Anna a lot.", (8, 12)).split()) is None
 
 
-def test_marked_doc_copies_one_sentence_of_a_parsed_doc() -> None:
+def test_marked_words_copy_one_sentence_of_a_parsed_doc() -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     doc = nlp("It rained. Critics slammed the new plan.")
     sent = list(doc.sents)[1]
-    marked = marked_doc(nlp.vocab, sent, doc[5:8])  # "the new plan"
-    assert [t.text for t in marked] == [
+    marked = marked_words(sent, doc[5:8], doc[3:4])  # "the new plan"; "Critics"
+    assert marked == [
+        SPEAKER_OPEN,
         "Critics",
+        SPEAKER_CLOSE,
         "slammed",
         OPEN,
         "the",
@@ -45,39 +54,82 @@ def test_marked_doc_copies_one_sentence_of_a_parsed_doc() -> None:
         CLOSE,
         ".",
     ]
-    at_end = marked_doc(nlp.vocab, sent, doc[8:9])  # the target ends with the sentence
-    assert [t.text for t in at_end][-3:] == [OPEN, ".", CLOSE]
+    at_end = marked_words(sent, doc[8:9])  # the target ends with the sentence
+    assert at_end[-3:] == [OPEN, ".", CLOSE]
     two = nlp("Critics slammed the plan. It failed.")
-    past = marked_doc(nlp.vocab, next(iter(two.sents)), two[3:7])  # "plan. It failed"
-    assert [t.text for t in past] == ["Critics", "slammed", "the", OPEN, "plan", ".", CLOSE]
+    past = marked_words(next(iter(two.sents)), two[3:7])  # "plan. It failed"
+    assert past == ["Critics", "slammed", "the", OPEN, "plan", ".", CLOSE]
+
+
+def test_a_long_sentence_is_cut_around_the_speaker_and_the_target() -> None:
+    words = ["w"] * 30 + [SPEAKER_OPEN, "Lee", SPEAKER_CLOSE] + ["x"] * 10 + [OPEN, "Jo", CLOSE]
+    words += ["y"] * 40
+    cut = window(words, 30)
+    assert len(cut) == 30 and cut.count(SPEAKER_OPEN) == cut.count(OPEN) == 1
+    far = [SPEAKER_OPEN, "Lee", SPEAKER_CLOSE] + ["x"] * 50 + [OPEN, "Jo", CLOSE] + ["y"] * 9
+    cut = window(far, 20)  # too far apart: the speaker goes first, then the target's words
+    assert cut[:5] == [SPEAKER_OPEN, "Lee", SPEAKER_CLOSE, ":", "x"] and len(cut) == 20
+    assert cut[10:13] == [OPEN, "Jo", CLOSE]  # six words before it, seven after
+    assert window(words, 200) == words
 
 
 @pytest.mark.parametrize("target", [(3, 3), (-1, 2), (0, 99), (5, 6)])
 def test_bad_target_is_an_error(target: tuple[int, int]) -> None:
     with pytest.raises(ValueError, match="not a non-empty span"):
-        mark_target("short text", target)
+        mark("short text", target)
     with pytest.raises(ValueError, match="not a non-empty span"):
         stance.score("short text", target)
 
 
 def test_the_model_ships_inside_the_package() -> None:
     path = claimx.stance_pipeline.PATH
-    assert (path / "config.cfg").is_file() and (path / "textcat" / "model").is_file()
+    assert all((path / name).is_file() for name in ("model.onnx", "tokenizer.json", "meta.json"))
     size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-    assert size < 10_000_000
+    assert size < 30_000_000  # the wheel stays far under 60 MB
 
 
 @pytest.mark.parametrize(
-    ("text", "target", "expected"),
+    ("text", "speaker", "target", "expected"),
     [
-        ("The senator praised Jones for her courage and honesty.", "Jones", "support"),
-        ("Critics slammed Smith for lying to voters and wasting money.", "Smith", "oppose"),
-        ("The committee will meet Smith on Tuesday in Washington.", "Smith", "neutral"),
+        (
+            "The senator praised Jones for her courage and honesty.",
+            "The senator",
+            "Jones",
+            "support",
+        ),
+        (
+            "Critics slammed Smith for lying to voters and wasting money.",
+            "Critics",
+            "Smith",
+            "oppose",
+        ),
+        (
+            "The committee said it will meet Smith on Tuesday in Washington.",
+            "committee",
+            "Smith",
+            "neutral",
+        ),
+        # the speaker's stance, not how the sentence portrays the target (issue 29's wire copy)
+        (
+            "Prelogar told the court that the FDA had acted lawfully.",
+            "Prelogar",
+            "the FDA",
+            "support",
+        ),
+        (
+            "China's factory activity shrank for a third month in May, official data showed.",
+            "official data",
+            "China",
+            "neutral",
+        ),
+        ('The coach called James\' performance "vintage."', "The coach", "James", "support"),
     ],
 )
-def test_score_reads_the_target_in_its_sentence(text: str, target: str, expected: str) -> None:
-    start = text.index(target)
-    label, score = stance.score(text, (start, start + len(target)))
+def test_score_reads_the_speakers_stance_toward_the_target(
+    text: str, speaker: str, target: str, expected: str
+) -> None:
+    start, who = text.index(target), text.index(speaker)
+    label, score = stance.score(text, (start, start + len(target)), (who, who + len(speaker)))
     assert label == expected
     assert -1.0 <= score <= 1.0
     assert (score > 0) == (label == "support") or label == "neutral"
@@ -88,8 +140,9 @@ def test_score_uses_only_the_sentence_the_target_is_in() -> None:
     start = alone.index("Smith")
     longer = "The weather was lovely all week. " + alone + " Tickets cost ten dollars."
     offset = longer.index(alone)
-    assert stance.score(longer, (offset + start, offset + start + 5)) == pytest.approx(
-        stance.score(alone, (start, start + 5)), abs=1e-4
+    speaker = (offset, offset + 7)  # "Critics"
+    assert stance.score(longer, (offset + start, offset + start + 5), speaker) == pytest.approx(
+        stance.score(alone, (start, start + 5), (0, 7)), abs=1e-4
     )
 
 
@@ -105,9 +158,18 @@ def test_calibration_softens_without_changing_the_decision() -> None:
 
 def test_the_shipped_model_is_calibrated() -> None:
     meta = json.loads((claimx.stance_pipeline.PATH / "meta.json").read_text(encoding="utf-8"))
-    temperature = meta["claimx_stance"]["temperature"]
-    assert 0.5 <= temperature <= 5  # the build's grid, fitted on the held-out dev split
-    assert stance.default_model().temperature == temperature
+    assert 0.5 <= meta["temperature"] <= 5  # the build's grid, fitted on the held-out dev split
+    assert stance.default_model().temperature == meta["temperature"]
+    assert tuple(meta["labels"]) == stance.LABELS
+    assert all(-1 <= meta["biases"][label] <= 1 for label in stance.LABELS)
+
+
+def test_a_content_that_rules_read_clearly_tilts_the_model() -> None:
+    probs = {"support": 0.45, "oppose": 0.35, "neutral": 0.2}
+    assert stance.tilt(probs, 0.0) == probs
+    leaned = stance.tilt(probs, -1.0, weight=2.0)  # "no real indication of ending the offensive"
+    assert leaned["oppose"] > leaned["support"] and sum(leaned.values()) == pytest.approx(1.0)
+    assert leaned["oppose"] / leaned["support"] == pytest.approx(0.35 / 0.45 * math.exp(4))
 
 
 PROBS = {"support": 0.8, "oppose": 0.1, "neutral": 0.1}
@@ -137,6 +199,17 @@ def test_the_pipeline_uses_the_model_by_default_and_the_rules_when_asked() -> No
         claimx.load(stance="vibes")
 
 
+def test_another_speakers_content_is_not_this_claims_target() -> None:
+    # the wider net reads the whole sentence, but what London refuses is London's
+    text = "The Kremlin welcomes European dialogue, while London refuses to engage with Putin."
+    kremlin, london = claimx.extract(text)
+    assert "Putin" not in [t.target for t in kremlin.targets]
+    assert kremlin.targets[0].target == "European dialogue"
+    assert [(t.target, t.stance) for t in london.targets] == [("Putin", "oppose")]
+    two = claimx.extract("Schumer praised the deal, while McConnell said Biden had failed.")
+    assert [[t.target for t in c.targets] for c in two] == [["the deal"], ["Biden"]]
+
+
 def test_cli_stance_option() -> None:
     from click.testing import CliRunner
 
@@ -151,6 +224,6 @@ def test_cli_stance_option() -> None:
 def test_the_component_saves_its_stance_model(tmp_path: Path) -> None:
     nlp = claimx.load(stance="model")
     nlp.to_disk(tmp_path / "pipeline")
-    assert (tmp_path / "pipeline" / "claimx" / "stance" / "config.cfg").is_file()
+    assert (tmp_path / "pipeline" / "claimx" / "stance" / "model.onnx").is_file()
     text = "Ms. Lee criticized the mayor's budget, calling it reckless."
     assert spacy.load(tmp_path / "pipeline")(text)._.claims == nlp(text)._.claims

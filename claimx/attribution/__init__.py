@@ -58,6 +58,7 @@ def find_claims(
     if stance_model is not None:
         # looked up on the module at call time, so that bench/speed.py can time it
         mentions = [m for _, m in built]
-        claims = assembly.model_stance(claims, mentions, found, art, stance_model)
+        extra = [assembly.wider_net(f, art, m, found) for f, m in zip(found, mentions, strict=True)]
+        claims = assembly.model_stance(claims, mentions, found, art, stance_model, extra)
     claims.sort(key=lambda c: c.quote_spans[0])
     return assembly.dedupe(claims)

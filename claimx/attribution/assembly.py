@@ -11,10 +11,10 @@ from .. import stance
 from ..cues import CueMatch
 from ..quotes import QuoteIndex
 from ..speakers import Speaker
-from ..stance import StanceModel, marked_doc
+from ..stance import StanceModel, marked_words
 from ..types import Claim, Kind, Stance, Target
 from .article import WORD, Article, Frame, cue_tokens, tokens_in
-from .targets import Mention, find_targets
+from .targets import Mention, find_targets, more_targets
 
 JOINER = " … "
 #: How a record writes the names (and roles) of several speakers sharing a cue.
@@ -64,6 +64,29 @@ def to_claim(frame: Frame, art: Article) -> tuple[Claim, list[Mention]]:
     return _with_targets(claim, targets), mentions
 
 
+def wider_net(
+    frame: Frame, art: Article, found: list[Mention], frames: list[Frame]
+) -> list[Mention]:
+    """The targets beyond ``found`` that the stance model may keep (:func:`more_targets`).
+    What another speaker's claim among ``frames`` says is that claim's: "The Kremlin welcomes
+    dialogue, while London refuses to engage with Putin" gives the Kremlin no stance toward
+    Putin. The other speaker stays a candidate ("Harris said when Kavanaugh responded …"):
+    excluding the speakers too cost 0.005 on our dev split."""
+    if frame.speaker is None or not frame.speaker.names:
+        return []
+    content = tokens_in(art.doc, frame.spans)
+    sents = [art.sents[n] for n in sorted({art.sent_of[t.i] for t in content})]
+    theirs: list[tuple[int, int]] = []
+    own = set(frame.speaker.names)
+    for other in frames:
+        if other is frame or (other.speaker is not None and own & set(other.speaker.names)):
+            continue  # the same speaker's other claims ("criticized X …, noting that Y …")
+        theirs += [
+            (s, e) for s, e in other.spans if not any(s < e2 and s2 < e for s2, e2 in frame.spans)
+        ]
+    return more_targets(frame, sents, art.resolver, frame.speaker, found, theirs)
+
+
 def _with_targets(claim: Claim, targets: list[Target]) -> Claim:
     """``claim`` with ``targets``, the first repeated as its main target and stance."""
     if not targets:
@@ -98,29 +121,40 @@ def model_stance(
     frames: list[Frame],
     art: Article,
     model: StanceModel,
+    extra: list[list[Mention]] | None = None,
 ) -> list[Claim]:
-    """Re-decide the stance toward every entity target: the model reads the target's
-    sentence with the target marked, combined with what the rules know for sure
-    (:func:`_target_prior`). The model learned from people and organisations: a topic
-    ("regular contacts") takes its stance from the rules, with the model weighing in only
-    where the rules find one."""
+    """Re-decide the stance toward every target of a claim with a speaker: the model reads the
+    target's sentence with the speaker and the target marked, combined with what the rules
+    know for sure (:func:`_target_prior`) and tilted by the content's polarity by rule.
+    ``extra`` holds each claim's further candidates (:func:`wider_net`): a claim gains those
+    the speaker is for or against, after its own. A topic ("regular contacts") takes the
+    rules' stance, the model weighing in only where the rules find one: confirming that
+    contacts continue is no stance toward them, though the model, which reads an own side's
+    act as support, says otherwise."""
     todo: list[tuple[int, int]] = []
     inputs = []
+    every = [list(m) + (extra[i] if extra else []) for i, m in enumerate(mentions)]
     for i, claim in enumerate(claims):
-        for k, t in enumerate(claim.targets):
-            span = art.doc.char_span(*t.target_span, alignment_mode="expand")
-            if span is None or not (mentions[i][k].entity or t.stance_score):
+        if claim.speaker_span is None:
+            continue  # no one's stance to read
+        speaker = art.doc.char_span(*claim.speaker_span, alignment_mode="expand")
+        for k, m in enumerate(every[i]):
+            if not (m.entity or _rule_polarity(claim, k)):
                 continue  # a topic the rules find no stance toward stays neutral
+            span = art.doc.char_span(*m.span, alignment_mode="expand")
+            if span is None:
+                continue
             sent = art.sents[art.sent_of[span.start]]
             todo.append((i, k))
-            inputs.append(marked_doc(model.nlp.vocab, sent, span))
+            inputs.append(marked_words(sent, span, speaker))
     decided: dict[tuple[int, int], tuple[Stance, float]] = {}
     for (i, k), probs in zip(todo, model.probabilities(inputs), strict=True):
-        m = mentions[i][k]
-        if m.entity:
-            decided[i, k] = stance.combine(*_target_prior(m, *_prior(frames[i])), probs)
+        polarity = _rule_polarity(claims[i], k)
+        if every[i][k].entity:
+            prior = _target_prior(every[i][k], *_prior(frames[i]))
+            decided[i, k] = stance.combine(*prior, stance.tilt(probs, polarity))
         else:  # a topic: the rules' evidence leads, the model weighs in
-            decided[i, k] = stance.combine(claims[i].targets[k].stance_score, False, probs)
+            decided[i, k] = stance.combine(polarity, False, probs)
     out = []
     for i, claim in enumerate(claims):
         targets = [
@@ -129,8 +163,18 @@ def model_stance(
             else t
             for k, t in enumerate(claim.targets)
         ]
+        for k in range(len(claim.targets), len(every[i])):
+            if (i, k) in decided and decided[i, k][0] != "neutral":
+                m = every[i][k]
+                targets.append(Target(m.name, m.span, *decided[i, k]))
         out.append(_with_targets(claim, targets) if targets else claim)
     return out
+
+
+def _rule_polarity(claim: Claim, k: int) -> float:
+    """The rules' stance score toward the claim's ``k``-th target (0 for a further
+    candidate, which the rules never scored)."""
+    return claim.targets[k].stance_score if k < len(claim.targets) else 0.0
 
 
 def _target_prior(m: Mention, prior: float, negated: bool) -> tuple[float, bool]:

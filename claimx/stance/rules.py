@@ -10,6 +10,7 @@ flipped by negation ("no intention of engaging") and by shifters that reverse wh
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from spacy.tokens import Token
@@ -78,6 +79,21 @@ def decide(probs: Mapping[str, float]) -> tuple[Stance, float]:
     """The model's most probable class, and its score P(support) - P(oppose)."""
     best: Stance = max(STANCES, key=lambda lab: probs[lab])
     return best, clip(probs["support"] - probs["oppose"])
+
+
+#: How far the content's polarity by rule tilts the model's probabilities (:func:`tilt`).
+TILT = 0.5
+
+
+def tilt(probs: Mapping[str, float], polarity: float, weight: float = TILT) -> dict[str, float]:
+    """``probs`` leaned toward support (``polarity`` > 0) or oppose (< 0): each multiplied by
+    exp(weight * polarity) for support, exp(-weight * polarity) for oppose, renormalized."""
+    if not polarity or not weight:
+        return dict(probs)
+    lean = {"support": math.exp(weight * polarity), "oppose": math.exp(-weight * polarity)}
+    raw = {label: p * lean.get(label, 1.0) for label, p in probs.items()}
+    total = sum(raw.values())
+    return {label: p / total for label, p in raw.items()}
 
 
 def combine(prior: float, cue_negated: bool, probs: Mapping[str, float]) -> tuple[Stance, float]:
