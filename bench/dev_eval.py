@@ -1,11 +1,15 @@
 """Dev-set figures (not a test): PolNeAR attributions and SEESAW stance, via the claimx CLI,
 and the stance on our own annotated test split.
 
-    .venv/bin/python bench/dev_eval.py [-j 2] [--only polnear|seesaw|stance] [--details PATH]
+    .venv/bin/python bench/dev_eval.py [-j 2] [--only polnear|speakers|seesaw|stance]
+                                       [--details PATH]
                                        [claimx extract options, e.g. --stance model]
 
-Exactly what the closing notes report. ``stance`` is the test split of our speaker-stance data
-(``models/data/speaker-stance.jsonl.gz``, in the repository): its pairs as ``claimx extract``
+Exactly what the closing notes report. ``speakers`` runs ``claimx evaluate`` on the first 80
+PolNeAR dev articles with the canonical name of each claim's source
+(``bench/data/polnear-speakers.jsonl``): the resolved-speaker accuracy. ``stance`` is the
+test split of our speaker-stance data (``models/data/speaker-stance.jsonl.gz``, in the
+repository): its pairs as ``claimx extract``
 decides them (``bench/stance_bench.py`` gives the model's own figures beside it). For PolNeAR
 and SEESAW, the articles are exported to
 bench/_work/<set> (never committed), `claimx extract DIR -f jsonl` extracts their claims
@@ -30,7 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 WORK = ROOT / "bench" / "_work"
 PY = sys.executable
-SETS = ("polnear", "seesaw", "stance")
+SETS = ("polnear", "speakers", "seesaw", "stance")
+#: Who each source of the first 80 PolNeAR dev articles is (``bench/data/README.md``).
+NAMES = ROOT / "bench" / "data" / "polnear-speakers.jsonl"
 
 
 def heading(title: str, gold: Path) -> bool:
@@ -78,6 +84,34 @@ def polnear(jobs: int, options: Sequence[str], details: Path | None = None) -> i
     return run(*score)
 
 
+def speakers(jobs: int) -> int:
+    """PolNeAR dev's first 80 articles with the names their sources resolve to: ``claimx
+    evaluate`` on them prints the resolved-speaker accuracy; its exit status."""
+    gold = EVAL / "polnear-dev.jsonl"
+    if not heading("PolNeAR dev, first 80 articles: resolved speakers (claimx evaluate)", gold):
+        return 0
+    import json
+
+    named: dict[tuple[str, str], str | None] = {}
+    with NAMES.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            named[row["article"], row["claim"]] = row["name"]
+    ids = {article for article, _ in named}
+    WORK.mkdir(parents=True, exist_ok=True)
+    merged = WORK / "polnear-speakers-gold.jsonl"  # holds article text: never committed
+    with gold.open(encoding="utf-8") as src, merged.open("w", encoding="utf-8") as out:
+        for line in src:
+            article = json.loads(line)
+            if article["id"] not in ids:
+                continue
+            for claim in article["claims"]:
+                claim["speaker_name"] = named.get((article["id"], claim["id"]))
+            out.write(json.dumps(article, ensure_ascii=False) + "\n")
+    claimx = Path(PY).parent / "claimx"
+    return run(claimx, "evaluate", merged, "-q", "-j", str(jobs))
+
+
 def seesaw(jobs: int, options: Sequence[str], details: Path | None = None) -> int:
     """SEESAW dev: who stands where on whom, scored by score_stance.py; its exit status."""
     gold, scorer = EVAL / "seesaw-dev.jsonl", EVAL / "score_stance.py"
@@ -123,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     codes = []
     if args.only in (None, "polnear"):
         codes.append(polnear(args.jobs, options, args.details))
+    if args.only in (None, "speakers"):
+        codes.append(speakers(args.jobs))
     if args.only in (None, "seesaw"):
         details = seesaw_details(args.details) if args.details else None
         codes.append(seesaw(args.jobs, options, details))

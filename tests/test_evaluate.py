@@ -292,6 +292,43 @@ def test_report_serializes_and_renders() -> None:
     assert "claim (content + speaker)" in shown and "100.0" in shown and "indirect" in shown
 
 
+def test_resolved_speaker_compares_names_and_counts_pronouns_apart() -> None:
+    from dataclasses import replace
+
+    text = "Donald J. Trump spoke. He said the wall is done. Clinton's aides said it is not."
+    wall, nope = at(text, "the wall is done"), at(text, "it is not")
+    golds = [
+        replace(gold(wall, at(text, "He")), speaker_name="Donald J. Trump"),
+        replace(gold(nope, at(text, "Clinton's aides")), speaker_name=None),  # not scored
+    ]
+    right = replace(pred(text, wall, at(text, "He")), speaker="Donald Trump")
+    r = one(text, golds, [right, pred(text, nope, at(text, "Clinton's aides"))]).overall
+    assert (r.name_correct, r.name_total, r.pronoun_correct, r.pronoun_total) == (1, 1, 1, 1)
+    wrong = replace(right, speaker="Trump")  # the surname is not the name the article gives
+    r = one(text, golds, [wrong]).overall
+    assert (r.name_accuracy, r.pronoun_accuracy, r.speaker_accuracy) == (0.0, 0.0, 1.0)
+    data = r.to_dict()["speaker_name"]
+    assert data == {
+        "correct": 0,
+        "total": 1,
+        "acc": 0.0,
+        "pronoun": {"correct": 0, "total": 1, "acc": 0.0},
+    }
+    console = Console(record=True, width=120)
+    for table in render_tables(one(text, golds, [right])):
+        console.print(table)
+    assert "Resolved speaker" in console.export_text()
+
+
+def test_names_are_compared_without_case_initials_possessives_or_the() -> None:
+    from claimx.evaluate.metric import names
+
+    assert names("The New York Post’s") == names("new york post") == {"new york post"}
+    assert names("Donald J. Trump") == names("Donald Trump")
+    assert names("Trump; Hillary Clinton") == names("Hillary Clinton; Trump")
+    assert names(None) is None and names("") is None
+
+
 # Reading gold files -----------------------------------------------------------------------------
 
 
@@ -329,6 +366,7 @@ def test_read_gold_reads_the_documented_format(tmp_path: Path) -> None:
         (gold_record("abc", speaker_span=[2, 1]), "speaker_span"),
         (gold_record("abc", cue_span=[True, 2]), "cue_span"),
         (gold_record("abc", cue=3), "'cue' must be a string"),
+        (gold_record("abc", speaker_name=""), "'speaker_name' must be"),
     ],
 )
 def test_malformed_gold_names_file_and_line(tmp_path: Path, line: Any, message: str) -> None:

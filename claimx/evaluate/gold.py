@@ -5,9 +5,11 @@ Gold file
 JSON Lines, one article per line: ``{"id": str, "text": str, "claims": [...]}``; each claim has
 ``content_fragments`` (a non-empty list of ``[start, end]``), ``speaker_span`` and ``cue_span``
 (``[start, end]`` or null), ``cue`` (the cue text or null) and ``kind`` (``direct``, ``mixed``
-or ``indirect``; other values get their own row). Offsets are Python ``str`` indices into
-``text``, end exclusive. Any other key is ignored. This is the format of the PolNeAR-derived
-evaluation data that claimx is developed against.
+or ``indirect``; other values get their own row), and optionally ``speaker_name``: the
+canonical name of the person or organisation the speaker is (several joined with ``; ``), which
+the resolved-speaker accuracy scores; null or absent, the claim is not scored by name.
+Offsets are Python ``str`` indices into ``text``, end exclusive. Any other key is ignored.
+This is the format of the PolNeAR-derived evaluation data that claimx is developed against.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class GoldClaim:
     cue: str | None
     cue_span: Span | None
     kind: str
+    speaker_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,10 @@ def _parse_claim(raw: Any, length: int) -> GoldClaim:
     kind = raw.get("kind", "unknown")
     if not isinstance(kind, str):
         raise _Malformed("'kind' must be a string")
-    return GoldClaim(content, spans["speaker_span"], cue, spans["cue_span"], kind)
+    name = raw.get("speaker_name")
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise _Malformed("'speaker_name' must be a non-empty string or null")
+    return GoldClaim(content, spans["speaker_span"], cue, spans["cue_span"], kind, name)
 
 
 def _span(value: Any, length: int, key: str) -> Span:

@@ -33,6 +33,11 @@ the character ranges must overlap instead. Cues are judged the same way.
   matched to a subset gold claim plus those matched to none, leaving out predictions matched
   to gold claims outside the subset.
 * *By predicted kind*: the share of claimx's predictions of each kind that match a gold claim.
+* *Resolved speaker* (only where the gold gives ``speaker_name``): over matched pairs whose
+  gold claim has a name, the share whose predicted ``speaker`` is the same name: compared
+  after Unicode normalisation, case folding, dropping initials ("Donald J. Trump"), a
+  possessive, punctuation and a leading "the"; several names (``; ``) as a set. Also for the
+  gold claims whose speaker span is a pronoun ("he", "they", "who": :data:`PRONOUNS`).
 
 A ratio with a zero denominator is 0.0 for P, R and F1, and ``None`` for an accuracy.
 """
@@ -41,6 +46,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -59,6 +65,36 @@ PRED_KINDS = ("direct", "partial", "indirect")
 
 _TOKEN = re.compile(r"\w+")
 _SPAN_KEYS = ("speaker_span", "cue_span")
+#: Speaker spans that the resolved-speaker accuracy reports apart: personal, possessive and
+#: relative pronouns.
+PRONOUNS = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "hers",
+        "they",
+        "them",
+        "their",
+        "it",
+        "its",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "that",
+    ]
+)
 
 
 # Tokens, mentions and matching -----------------------------------------------------------------
@@ -115,15 +151,20 @@ class Side:
     speaker: Mention | None
     cue: Mention | None
     kind: str
+    name: frozenset[str] | None = None  # the speaker's name(s), normalised (:func:`names`)
+    pronoun: bool = False  # the speaker span is a pronoun
 
 
-def gold_side(claim: GoldClaim, tokens: Tokens) -> Side:
-    """What the metric reads of a gold claim."""
+def gold_side(claim: GoldClaim, tokens: Tokens, text: str = "") -> Side:
+    """What the metric reads of a gold claim (``text``: the article, to spot pronouns)."""
+    span = claim.speaker_span
     return Side(
         tokens.of(claim.content_fragments),
-        _mention(claim.speaker_span, tokens),
+        _mention(span, tokens),
         _mention(claim.cue_span, tokens),
         claim.kind,
+        names(claim.speaker_name),
+        span is not None and text[span[0] : span[1]].strip().casefold() in PRONOUNS,
     )
 
 
@@ -134,7 +175,26 @@ def pred_side(claim: Claim, tokens: Tokens) -> Side:
         _mention(claim.speaker_span, tokens),
         _mention(claim.cue_span, tokens),
         claim.kind,
+        names(claim.speaker),
     )
+
+
+def names(value: str | None) -> frozenset[str] | None:
+    """The names in a speaker field, normalised for comparison ("The New York Post's" ->
+    "new york post", "Donald J. Trump" -> "donald trump"); None for none."""
+    if not value:
+        return None
+    out = set()
+    for name in value.split("; "):
+        key = unicodedata.normalize("NFKC", name).casefold().replace("\u2019", "'")
+        key = re.sub(r"'s?$", "", key.strip())
+        key = re.sub(r"\b\w\.", " ", key)  # initials
+        words = _TOKEN.findall(key)
+        if words[:1] == ["the"]:
+            words = words[1:]
+        if words:
+            out.add(" ".join(words))
+    return frozenset(out) or None
 
 
 def speaker_correct(gold: Side, pred: Side) -> bool:
@@ -265,6 +325,10 @@ class Tally:
     speaker_total: int = 0
     cue_correct: int = 0
     cue_total: int = 0
+    name_correct: int = 0
+    name_total: int = 0
+    pronoun_correct: int = 0
+    pronoun_total: int = 0
 
     def add_pair(self, gold: Side, pred: Side, pair: Pair) -> None:
         """Count one matched pair."""
@@ -279,6 +343,12 @@ class Tally:
             self.cue_correct += cue_correct(gold, pred)
         if speaker_ok or gold.speaker is None:
             self.claim_tp += 1
+        if gold.name is not None:
+            right = gold.name == pred.name
+            self.name_total += 1
+            self.name_correct += right
+            self.pronoun_total += gold.pronoun
+            self.pronoun_correct += gold.pronoun and right
 
     @property
     def claim(self) -> PRF:
@@ -305,6 +375,16 @@ class Tally:
         """Right cues over matched pairs whose gold claim has one."""
         return self.cue_correct / self.cue_total if self.cue_total else None
 
+    @property
+    def name_accuracy(self) -> float | None:
+        """Right resolved speakers over matched pairs whose gold claim has a name."""
+        return self.name_correct / self.name_total if self.name_total else None
+
+    @property
+    def pronoun_accuracy(self) -> float | None:
+        """The same, over those whose gold speaker is a pronoun."""
+        return self.pronoun_correct / self.pronoun_total if self.pronoun_total else None
+
     def to_dict(self) -> dict[str, Any]:
         """Counts and figures as plain JSON values."""
         return {
@@ -319,6 +399,16 @@ class Tally:
                 "acc": self.speaker_accuracy,
             },
             "cue": {"correct": self.cue_correct, "total": self.cue_total, "acc": self.cue_accuracy},
+            "speaker_name": {
+                "correct": self.name_correct,
+                "total": self.name_total,
+                "acc": self.name_accuracy,
+                "pronoun": {
+                    "correct": self.pronoun_correct,
+                    "total": self.pronoun_total,
+                    "acc": self.pronoun_accuracy,
+                },
+            },
         }
 
 
@@ -382,7 +472,7 @@ class _Scorer:
     def add(self, article: GoldArticle, claims: Sequence[Claim]) -> None:
         """Match one article's predictions against its gold claims and count the result."""
         tokens = Tokens(article.text)
-        golds = [gold_side(c, tokens) for c in article.claims]
+        golds = [gold_side(c, tokens, article.text) for c in article.claims]
         speech = [is_speech_cue(c.cue) for c in article.claims]
         preds = [pred_side(c, tokens) for c in claims]
         pairs = match(golds, preds, self.threshold)

@@ -16,7 +16,8 @@ def _pct(value: float | None) -> str:
 
 
 def render_tables(report: Report) -> list[Table]:
-    """The report for people: P/R/F1, recall and accuracy by gold kind, predicted kinds."""
+    """The report for people: P/R/F1, recall and accuracy by gold kind, predicted kinds, and
+    the resolved speaker where the gold names speakers."""
     from rich.table import Table
 
     threshold = f"{report.threshold:g}"
@@ -76,4 +77,24 @@ def render_tables(report: Report) -> list[Table]:
         predicted.add_column(name, justify="right")
     for kind, km in report.by_pred_kind.items():
         predicted.add_row(kind, str(km.pred), str(km.matched), _pct(km.match_rate))
-    return [main, kinds, predicted]
+    tables = [main, kinds, predicted]
+    overall = report.overall
+    if overall.name_total:  # the gold gives speaker names
+        named = Table(
+            title="Resolved speaker: claimx's speaker name is the gold's, over matched pairs",
+            title_justify="left",
+        )
+        named.add_column("gold speaker")
+        for name in ("pairs", "right", "%"):
+            named.add_column(name, justify="right")
+        named.add_row(
+            "named", str(overall.name_total), str(overall.name_correct), _pct(overall.name_accuracy)
+        )
+        named.add_row(
+            "a pronoun",
+            str(overall.pronoun_total),
+            str(overall.pronoun_correct),
+            _pct(overall.pronoun_accuracy),
+        )
+        tables.append(named)
+    return tables
