@@ -44,6 +44,8 @@ from .writers import FORMATS, CsvWriter, Record, extension, make_writer, write_f
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from .entities import Identities
+
 Emit = Callable[[Article, list[Record]], None]
 F = TypeVar("F", bound=Callable[..., Any])
 #: Errors shown for the records of one input; the rest are counted in one line at the end.
@@ -1028,6 +1030,13 @@ def view_options(command: F) -> F:
             help="Which files to read from folders of articles "
             f"(default {' '.join(DEFAULT_GLOB)}).",
         ),
+        click.option(
+            "--aliases",
+            metavar="FILE",
+            type=click.Path(exists=True, dir_okay=False),
+            help="More aliases (TSV: alias, name, type, as claimx/data/aliases.tsv), merged "
+            "into the packaged ones: each alias is counted under its name.",
+        ),
         reading_options,
         jobs_option,
         model_option,
@@ -1037,6 +1046,16 @@ def view_options(command: F) -> F:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def _identities(aliases: str | None) -> Identities:
+    """Who is who for a view: the packaged aliases and those of ``--aliases``."""
+    from .entities import Identities
+
+    try:
+        return Identities.with_file(aliases)
+    except InputError as exc:
+        raise Fatal(str(exc)) from exc
 
 
 @dataclass(frozen=True)
@@ -1162,8 +1181,10 @@ def network(fmt: str, output: str | None, min_claims: int, quiet: bool, **given:
     """
     from .network import build_network, print_network, write_network
 
+    who = _identities(given.pop("aliases"))
     view, where, tally = _view_setup(**given)
-    graph = build_network(_claim_records(view, tally), min_claims=min_claims, where=where)
+    records = _claim_records(view, tally)
+    graph = build_network(records, min_claims=min_claims, where=where, identities=who)
     if output is None:
         print_network(graph, fmt, _utf8_stdout())
     else:
@@ -1197,8 +1218,9 @@ def summary(fmt: str, output: str | None, top: int, quiet: bool, **given: Any) -
 
     from . import summary as summaries
 
+    who = _identities(given.pop("aliases"))
     view, where, tally = _view_setup(**given)
-    result = summaries.summarize(_claim_records(view, tally), top=top, where=where)
+    result = summaries.summarize(_claim_records(view, tally), top=top, where=where, identities=who)
     with click.open_file(output or "-", "w", encoding="utf-8", atomic=output is not None) as f:
         out = cast(TextIO, f)
         if fmt == "table":

@@ -104,6 +104,11 @@ class CueLexicon:
         entry = self._single.get(lemma)
         return entry.prior if entry is not None and entry.cls == "attitude" else 0.0
 
+    def is_speech(self, lemma: str) -> bool:
+        """Whether a one-word verb cue reports words ("say", "tell", "add")."""
+        entry = self._single.get(lemma)
+        return entry is not None and entry.cls == "speech"
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CueLexicon) and other.entries == self.entries
 

@@ -19,13 +19,22 @@ from .cues import CueLexicon
 from .datafiles import packaged_text, read_table, write_table
 
 #: the kinds of word in ``words.tsv``
-WORD_KINDS = ("addressee_cue", "prep_content", "source_noun", "act_noun", "shifter")
+WORD_KINDS = (
+    "addressee_cue",
+    "prep_content",
+    "source_noun",
+    "act_noun",
+    "holder_noun",
+    "rival_noun",
+    "shifter",
+)
 
 
 @dataclass(frozen=True)
 class Lexicons:
-    """The word lists: cue lexicon, word polarity, speaker roles, first names, honorifics
-    and the word facts of ``words.tsv`` (see its comments for each kind)."""
+    """The word lists: cue lexicon, word polarity, speaker roles, first names, honorifics,
+    the word facts of ``words.tsv`` (see its comments for each kind) and the aliases of
+    people, organisations and countries (:mod:`claimx.entities`)."""
 
     cues: CueLexicon
     polarity: Mapping[str, float]  # lemma -> polarity in [-1, 1]
@@ -36,7 +45,10 @@ class Lexicons:
     prep_content: frozenset[tuple[str, str]]  # (verb lemma, preposition)
     source_nouns: frozenset[str]
     act_nouns: frozenset[str]
+    holder_nouns: frozenset[str]
+    rival_nouns: frozenset[str]
     shifters: frozenset[str]
+    aliases: Mapping[str, tuple[str, str]]  # alias, case-folded -> (canonical name, type)
 
     FILES = (
         "cues.tsv",
@@ -45,7 +57,10 @@ class Lexicons:
         "first_names.tsv",
         "honorifics.tsv",
         "words.tsv",
+        "aliases.tsv",
     )
+    #: The types an alias may give its name.
+    ALIAS_TYPES = ("person", "organization", "group", "place")
 
     @classmethod
     def default(cls) -> Lexicons:
@@ -69,6 +84,14 @@ class Lexicons:
             raise ValueError(
                 f"{where}/words.tsv: prep_content {odd[0]!r} is not 'verb preposition'"
             )
+        aliases: dict[str, tuple[str, str]] = {}
+        for alias, name, kind in table("aliases.tsv", "alias", "name", "type"):
+            if kind not in cls.ALIAS_TYPES or not alias.strip() or not name.strip():
+                raise ValueError(
+                    f"{where}/aliases.tsv: {alias!r} -> {name!r}: want a name and a type of "
+                    f"{', '.join(cls.ALIAS_TYPES)}, not {kind!r}"
+                )
+            aliases[alias.strip().casefold()] = (name.strip(), kind)
         return cls(
             cues=CueLexicon.from_text(texts["cues.tsv"], f"{where}/cues.tsv"),
             polarity={w: float(v) for w, v in table("polarity.tsv", "lemma", "polarity")},
@@ -79,7 +102,10 @@ class Lexicons:
             prep_content=frozenset((p[0], p[1]) for p in pairs),
             source_nouns=frozenset(words["source_noun"]),
             act_nouns=frozenset(words["act_noun"]),
+            holder_nouns=frozenset(words["holder_noun"]),
+            rival_nouns=frozenset(words["rival_noun"]),
             shifters=frozenset(words["shifter"]),
+            aliases=aliases,
         )
 
     def to_texts(self) -> dict[str, str]:
@@ -89,6 +115,8 @@ class Lexicons:
             "prep_content": {f"{verb} {prep}" for verb, prep in self.prep_content},
             "source_noun": self.source_nouns,
             "act_noun": self.act_nouns,
+            "holder_noun": self.holder_nouns,
+            "rival_noun": self.rival_nouns,
             "shifter": self.shifters,
         }
         words = [(w, kind) for kind, ws in kinds.items() for w in sorted(ws)]
@@ -99,6 +127,9 @@ class Lexicons:
             "first_names.tsv": write_table(("name", "gender"), self.first_names.items()),
             "honorifics.tsv": write_table(("honorific", "gender"), self.honorifics.items()),
             "words.tsv": write_table(("word", "kind"), words),
+            "aliases.tsv": write_table(
+                ("alias", "name", "type"), ((a, n, t) for a, (n, t) in self.aliases.items())
+            ),
         }
 
     @classmethod

@@ -7,13 +7,16 @@ the **net stance** ``(support - oppose) / claims`` (from -1, all against, to 1, 
 0 for as many of each, or all neutral) and the mean ``stance_score``. Several speakers who
 share a cue (``Smith; Jones``) each get the edge; a claim with no named speaker gives none.
 
-A node is a speaker or a target, named as claims name it, with its ``type`` (the speaker
-type its claims most often give it, over all claims; ``target`` for a name that never
-speaks), the ``claims`` it speaks and the times it is ``targeted`` (by any claim, one with
-no named speaker included), both counted over the claims the filter lets through. The
-nodes are those of the edges kept.
+A node is a speaker or a target under its canonical name (:mod:`claimx.entities`: "Trump",
+"Donald J. Trump" and "Trump's" are one node "Donald Trump", "GOP" is "Republican Party"),
+with its ``type`` (the speaker type its claims, under any of its names, most often give it,
+over all claims; ``target`` for a name that never speaks), the ``claims`` it speaks and the
+times it is ``targeted`` (by any claim, one with no named speaker included), both counted
+over the claims the filter lets through. The nodes are those of the edges kept; a claim by
+"Trump" about "Donald Trump" is no edge.
 
-Built in one pass over claim records (:mod:`claimx.claimsource`), holding only the counts.
+Built in one pass over claim records (:mod:`claimx.claimsource`), holding only the counts
+by name; the names are merged at the end.
 Written as CSV edge and node lists (``source``, ``target`` and ``id``: what Gephi's
 spreadsheet import and most graph tools read), JSON, and GEXF or GraphML through networkx.
 """
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from .claimsource import speakers
+from .entities import Identities
 from .types import STANCES
 from .writers import replacing, text_cell
 
@@ -147,30 +151,56 @@ def build_network(
     *,
     min_claims: int = 1,
     where: Callable[[Mapping[str, Any]], bool] | None = None,
+    identities: Identities | None = None,
 ) -> Network:
     """The network of ``records`` (claim records, as :meth:`Claim.to_dict` makes them).
 
     min_claims: keep the edges with at least this many claims (and the nodes they join).
     where: counts only the records it passes (a :class:`~claimx.claimsource.ClaimFilter`).
+    identities: who is who (:class:`~claimx.entities.Identities`: the packaged aliases by
+        default); every name is counted under its key.
     """
-    edges: dict[tuple[str, str], _Counts] = {}
-    spoken: Counter[str] = Counter()
-    targeted: Counter[str] = Counter()
-    types: dict[str, Counter[str]] = {}
+    raw: dict[tuple[str, str], _Counts] = {}
+    spoken_raw: Counter[str] = Counter()
+    targeted_raw: Counter[str] = Counter()
+    who = Identities() if identities is None else identities
     for record in records:
         names = speakers(record)
         for name in names:  # a name's type, from all its claims: the filter's aside
-            types.setdefault(name, Counter())[record.get("speaker_type") or "unknown"] += 1
+            who.add(name, record.get("speaker_type") or "unknown")
         if where is not None and not where(record):
             continue
-        spoken.update(names)
+        spoken_raw.update(names)
         for item in record.get("targets") or ():
             target = item["target"]
-            targeted[target] += 1
+            targeted_raw[target] += 1
             for name in names:
-                counts = edges.setdefault((name, target), _Counts())
+                counts = raw.setdefault((name, target), _Counts())
                 counts.stances[item["stance"]] += 1
                 counts.score += float(item["stance_score"])
+    for name, n in targeted_raw.items():
+        who.add(name, None, n)
+    # one node a person, organisation or country (claimx.entities), its types merged too
+    edges: dict[tuple[str, str], _Counts] = {}
+    for (source, target), counts in raw.items():
+        pair = who.key(source), who.key(target)
+        if pair[0] != pair[1]:  # "Trump" on "Donald Trump" is no edge
+            merged = edges.setdefault(pair, _Counts())
+            merged.stances.update(counts.stances)
+            merged.score += counts.score
+    spoken: Counter[str] = Counter()
+    targeted: Counter[str] = Counter()
+    names_of: dict[str, list[str]] = {}
+    for name, n in spoken_raw.items():
+        spoken[who.key(name)] += n
+    for name, n in targeted_raw.items():
+        targeted[who.key(name)] += n
+    for name in who.names():
+        names_of.setdefault(who.key(name), []).append(name)
+    types = {key: _spoken_types(who.type_of(names)) for key, names in names_of.items()}
+    for key, spoke in types.items():
+        if spoke and who.is_person(key):
+            types[key] = Counter(person=1)
     kept = [
         _edge(source, target, counts)
         for (source, target), counts in edges.items()
@@ -196,6 +226,12 @@ def _edge(source: str, target: str, counts: _Counts) -> Edge:
         net_stance=round((support - oppose) / total, 3),
         mean_score=round(counts.score / total, 3),
     )
+
+
+def _spoken_types(types: Counter[str]) -> Counter[str] | None:
+    """The speaker types of a node's claims; None for a node that never speaks."""
+    spoken = Counter({t: n for t, n in types.items() if t != "target"})
+    return spoken or None
 
 
 def _node_type(types: Counter[str] | None) -> str:

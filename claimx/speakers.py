@@ -8,12 +8,14 @@ name to its later mentions.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from .entities import SUFFIXES, surname, tidy
 from .lexicons import Lexicons
 from .quotes import Quote, QuoteIndex
 from .types import SpeakerType
@@ -33,9 +35,20 @@ _STOP_ROLE_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", 
 _ROLE_POS = {"PROPN", "NOUN", "ADJ"}
 #: Labels NER gives a person's name by mistake often enough to check the first name.
 _RELABEL = {"ORG", "GPE", "NORP", "PRODUCT", "FAC", "WORK_OF_ART", "LOC"}
+#: Those a surname alone may be given, where the article names the person in full; not the
+#: places ("Jordan" the country beside "Jim Jordan").
+_RELABEL_SURNAME = {"ORG", "PRODUCT", "FAC", "WORK_OF_ART"}
 #: How many tokens back a person known to agree with a pronoun still beats a nearer one of
 #: unknown sex.
 _RECENT = 120
+#: A cue NER takes into the name after it: "Said Whitman:".
+_SAID = {"said", "says"}
+#: A party's member, singular, as a person: "the Arizona Republican".
+_PARTY_MEMBERS = {"republican", "democrat", "independent"}
+#: What a person's name before it makes an organisation of: "the Clinton campaign".
+_ORG_OF_PERSON = {"administration", "campaign", "camp", "team", "government", "foundation"}
+#: An abbreviated title before a name: "Dr.", "Sen.", "Gov.", "Lt." (two letters or more).
+_ABBREVIATED_TITLE = re.compile(r"[A-Z][a-z]{1,4}\.")
 
 
 @dataclass(frozen=True)
@@ -98,8 +111,15 @@ def _tidy_names(doc: Doc, lexicons: Lexicons) -> list[Span]:
             out.append(ent)
             continue
         start, end = ent.start, ent.end
-        while end - start > 1 and lexicons.roles.get(doc[start].lower_) == "person":
-            start += 1
+        while end - start > 1 and (_is_title(doc[start], lexicons) or doc[start].lower_ in _SAID):
+            start += 1  # "[Said] Whitman:" too
+        # words NER took in before a first name: "[Billionaire] Donald Trump", "[McCain
+        # Challenger] Kelli Ward"
+        names = [k for k in range(start, end - 1) if doc[k].text in lexicons.first_names]
+        if names and names[0] > start:
+            start = names[0]
+        if end < len(doc) and doc[end].text in SUFFIXES:  # "Brent Bozell [III]"
+            end += 1
         first = start - 1
         title = doc[first - 1] if first >= 1 else None  # "Minister [Rustem] Umerov"
         if (
@@ -109,8 +129,8 @@ def _tidy_names(doc: Doc, lexicons: Lexicons) -> list[Span]:
             and doc[first].pos_ == "PROPN"
             and doc[first].ent_type_ == ""
             and doc[first].text[:1].isupper()
+            and not _is_title(doc[first], lexicons)
             and doc[first].lower_ not in lexicons.roles
-            and doc[first].text not in lexicons.honorifics
             and (not out or out[-1].end <= first)
         ):
             start = first
@@ -118,6 +138,36 @@ def _tidy_names(doc: Doc, lexicons: Lexicons) -> list[Span]:
             start = out.pop().start
         out.append(Span(doc, start, end, label="PERSON"))
     return out
+
+
+_NAME = r"[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)*"
+#: A byline on a line of its own: "By LISA MASCARO and KEVIN FREKING", "By Jane Doe, Reuters".
+_BYLINE = re.compile(
+    rf"^[ \t]*By[ \t]+{_NAME}(?:[ \t]*(?:,|and|&)[ \t]*{_NAME})*(?:[ \t]*,[^\n]{{0,40}})?[ \t]*$",
+    re.M,
+)
+#: A dateline at a paragraph's start: "WASHINGTON (AP) —", "LONDON, March 3 (Reuters) -".
+_DATELINE = re.compile(
+    r"^[ \t]*[A-Z][A-Z .'’]{2,}?(?:,[^\n(—–]{0,20})?(?:\([A-Za-z .]+\))?[ \t]+[—–-]{1,2}[ \t]",
+    re.M,
+)
+#: A credit line: "Associated Press writer Kevin Freking contributed to this report."
+_CREDIT = re.compile(r"^[^\n]{0,200}\bcontributed (?:to this report|reporting)[^\n]*$", re.M)
+
+
+def credit_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names its own newsroom: bylines, datelines and credit lines."""
+    return [m.span() for rx in (_BYLINE, _DATELINE, _CREDIT) for m in rx.finditer(text)]
+
+
+def _is_title(tok: Token, lexicons: Lexicons) -> bool:
+    """A word before a name that is no part of it: a role ("Spokeswoman"), an honorific
+    ("Mr.") or an abbreviated title ("Dr.", "Sen.", "Gov.", not an initial "J.")."""
+    return (
+        lexicons.roles.get(tok.lower_) == "person"
+        or tok.text in lexicons.honorifics
+        or _ABBREVIATED_TITLE.fullmatch(tok.text) is not None
+    )
 
 
 def _org_with_of(ent: Span) -> Span:
@@ -138,7 +188,13 @@ def _persons_by_first_name(doc: Doc, lexicons: Lexicons) -> list[Span]:
     when it starts with a known first name ("[Nikki Haley]" tagged ORG), and so is each
     later mention of that surname alone ("[Haley] said")."""
     ents = list(doc.ents)
-    surnames: set[str] = set()
+    # the surname of a person the article names in full: "[Trump]" alone tagged ORG
+    surnames = {
+        words[-1].text
+        for ent in ents
+        if ent.label_ == "PERSON"
+        and len(words := [t for t in ent if t.is_alpha and t.is_title]) >= 2
+    }
     for n, ent in enumerate(ents):
         words = [t for t in ent if not t.is_punct]
         if (
@@ -152,11 +208,17 @@ def _persons_by_first_name(doc: Doc, lexicons: Lexicons) -> list[Span]:
     if surnames:
         ents = [
             Span(doc, e.start, e.end, label="PERSON")
-            if e.label_ in _RELABEL and len(e) == 1 and e.text in surnames
+            if e.label_ in _RELABEL_SURNAME and _surname_of(e) in surnames
             else e
             for e in ents
         ]
     return ents
+
+
+def _surname_of(ent: Span) -> str | None:
+    """The one word of a name ("Trump", "Trump's"), else None."""
+    words = [t for t in ent if t.tag_ != "POS" and not t.is_punct]
+    return words[0].text if len(words) == 1 else None
 
 
 def _name(span: Span) -> str:
@@ -176,7 +238,14 @@ class Resolver:
         self.doc = doc
         self.lexicons = lexicons
         self.quotes = QuoteIndex(quotes)
-        self.ents = _tidy_names(doc, lexicons)  # Doc.ents builds new spans on every access
+        # Doc.ents builds new spans on every access; a byline's or dateline's names are the
+        # newsroom's, never an antecedent, a speaker or a target
+        credits = credit_spans(doc.text)
+        self.ents = [
+            e
+            for e in _tidy_names(doc, lexicons)
+            if not any(s <= e.start_char < t for s, t in credits)
+        ]
         self._ent_starts = [e.start for e in self.ents]  # sorted: entities never overlap
         self._ent_chars = [e.start_char for e in self.ents]
         self.persons = [e for e in self.ents if e.label_ == "PERSON" and _strip_det(list(e))]
@@ -185,13 +254,14 @@ class Resolver:
         for ent in self.persons:
             words = _name(ent).split()
             if len(words) > 1:
-                self._full.setdefault(words[-1], []).append((ent.start, " ".join(words)))
+                self._full.setdefault(surname(words), []).append((ent.start, " ".join(words)))
         self._full_at = {last: [start for start, _ in known] for last, known in self._full.items()}
         self._fulls = {
             last: list(dict.fromkeys(f for _, f in known)) for last, known in self._full.items()
         }
         self._canonical: dict[tuple[int, int], str] = {}
         self._candidates: dict[tuple[str, str | None], _Candidates] = {}
+        self._speakers: _Mentions | None = None  # persons who spoke, for _quoted_on
         self._genders: dict[str, str] = {}
         for ent in self.persons:  # an honorific settles it: "Mr. Trump", "Ms. Warren"
             sex = lexicons.honorifics.get(doc[ent.start - 1].text) if ent.start else None
@@ -233,27 +303,41 @@ class Resolver:
         return None
 
     def canonical(self, ent: Span) -> str:
-        """The fullest name the article gives this person."""
+        """The fullest name the article gives this person, after the alias table."""
         key = (ent.start, ent.end)
         if key not in self._canonical:
             self._canonical[key] = self.full_name(_name(ent), ent.start)
         return self._canonical[key]
 
+    def entity_name(self, ent: Span) -> str:
+        """The name of any entity: a person's :meth:`canonical` name, else its words without
+        "the" or a possessive, after the alias table ("GOP" -> "Republican Party")."""
+        return self.canonical(ent) if ent.label_ == "PERSON" else self.alias(_name(ent))
+
+    def alias(self, name: str) -> str:
+        """``name`` tidied (:func:`claimx.entities.tidy`) and looked up in the aliases."""
+        tidied = tidy(name)
+        found = self.lexicons.aliases.get(tidied.casefold())
+        return tidied if found is None else found[0]
+
     def full_name(self, name: str, at: int) -> str:
         """``name`` as the article names the person in full: "Clinton" is the Clinton last
-        mentioned in full before token ``at`` (Bill or Hillary), else the first one after."""
+        mentioned in full before token ``at`` (Bill or Hillary), else the first one after;
+        after the alias table ("Donald J. Trump" -> "Donald Trump")."""
+        return self.alias(self._full_name(name, at))
+
+    def _full_name(self, name: str, at: int) -> str:
         words = name.split()
-        known = self._full.get(words[-1], [])
+        last = surname(words)
+        known = self._full.get(last, [])
         if len(words) > 1:  # keep a full name, unless a longer one contains it
             wanted = set(words)
-            longer = [
-                full for full in self._fulls.get(words[-1], []) if wanted <= set(full.split())
-            ]
+            longer = [full for full in self._fulls.get(last, []) if wanted <= set(full.split())]
             return max(longer, key=len, default=name)
-        before = bisect_left(self._full_at.get(words[-1], []), at)
+        before = bisect_left(self._full_at.get(last, []), at)
         if before:
-            return self.full_name(known[before - 1][1], at)
-        return self.full_name(known[0][1], at) if known else name
+            return self._full_name(known[before - 1][1], at)
+        return self._full_name(known[0][1], at) if known else name
 
     def ents_within(self, start_char: int, end_char: int) -> list[Span]:
         """The entities inside ``text[start_char:end_char]``, in order."""
@@ -380,6 +464,15 @@ class Resolver:
         mention = self._mention(subject, heads)
         ents = self.ents_within(*mention)
         persons = [e for e in ents if e.label_ == "PERSON"]
+        # not a person whose campaign, lawyer or opponent speaks: "[Clinton] campaign
+        # chairman John Podesta", "[Clinton]'s opponent, Bernie Sanders"
+        heads_of = [e for e in persons if not self._modifies(e)]
+        if persons and not heads_of and subject.pos_ == "NOUN":
+            if subject.lemma_.lower() in _ORG_OF_PERSON:  # "the Clinton campaign"
+                name = f"{self.canonical(persons[-1])} {subject.lemma_.lower()}"
+                return Speaker.one(name, None, "organization", mention)
+            persons = []  # "Trump's lawyer": someone unnamed
+        persons = heads_of
         if persons:
             names = [self.canonical(e) for e in persons]
             roles = [
@@ -397,11 +490,16 @@ class Resolver:
         if subject.pos_ == "PROPN" and subject.text in self._full:  # a surname NER missed
             name = self.full_name(subject.text, subject.i)
             return Speaker.one(name, self.roles.get(name), "person", mention)
+        words = _strip_det([self.doc[i] for i in mention_tokens(subject)])
+        if subject.lower_ in _PARTY_MEMBERS:  # "the Kentucky Republican" just named
+            described = self._described(subject, "person", party=True)
+            if described is not None:
+                return self._as_described(described, words, mention)
         own = self.ent_at(subject.i) if subject.ent_type_ else None
         if own is not None:  # the whole name, "The American College [of Cardiology]"
             span = (mention[0], max(mention[1], own.end_char))
-            return Speaker.one(_name(own), None, _ENT_TYPES.get(own.label_, "unknown"), span)
-        words = _strip_det([self.doc[i] for i in mention_tokens(subject)])
+            name = self.entity_name(own)
+            return Speaker.one(name, None, _ENT_TYPES.get(own.label_, "unknown"), span)
         person = self.by_title(self.doc[words[0].i : words[-1].i + 1]) if words else None
         if person is not None:  # "the spokesman" the article named earlier
             return Speaker.one(person, self.roles.get(person), "person", mention)
@@ -409,13 +507,56 @@ class Resolver:
         kind = types.get(subject.lemma_.lower()) or types.get(subject.lower_)
         if kind is None:
             kind = "group" if subject.tag_ in ("NNS", "NNPS") else "unknown"
+        described = self._described(subject, kind)
+        if described is not None:  # "the senator", "the newspaper": who was just named
+            return self._as_described(described, words, mention)
         return Speaker.one(_text(words), None, kind, mention)  # type: ignore[arg-type]
 
+    def _as_described(self, ent: Span, words: list[Token], mention: tuple[int, int]) -> Speaker:
+        """The speaker ``ent`` is, described by ``words`` (its role, for a person)."""
+        found = self.entity_speaker(ent, mention)
+        return replace(found, roles=(_text(words),)) if ent.label_ == "PERSON" else found
+
+    def _described(self, subject: Token, kind: str, party: bool = False) -> Span | None:
+        """The person or organisation a definite description refers to: the nearest subject
+        of its kind in the last :data:`_RECENT` tokens, outside quotes ("McConnell … The
+        Kentucky Republican said"; "The Post … the newspaper reported"). Not one that names
+        its holder ("the British government"), but a ``party`` member's state may."""
+        definite = any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children)
+        # "the British government", "Clinton's campaign" name whose they are
+        owned = any(
+            c.dep_ == "poss" or (c.dep_ in ("amod", "compound") and c.ent_type_ and not party)
+            for c in subject.children
+        )
+        if not definite or owned or subject.tag_ not in ("NN", "NNP"):
+            return None
+        if kind not in ("person", "organization"):
+            return None
+        key = ("PERSON", None) if kind == "person" else ("it", None)
+        if key not in self._candidates:
+            self._candidates[key] = self._find_candidates(*key)
+        ent = self._candidates[key].subjects.last_before(subject.i, ())
+        return ent if ent is not None and subject.i - ent.end <= _RECENT else None
+
+    def _modifies(self, ent: Span) -> bool:
+        """Whether a name only modifies another noun ("[Clinton]'s opponent", "the [Obama]
+        administration"), not the person a mention is."""
+        root = ent.root
+        if root.dep_ not in ("poss", "compound", "nmod") or root.head.i < ent.end:
+            return False
+        other = self.ent_at(root.head.i)
+        return other is None or other.label_ != "PERSON"
+
     def _author(self, subject: Token) -> Span | None:
-        """Whose words a document stands for: "a report [by the agency]", "data [from X]"."""
+        """Whose words a document stands for: "a report [by the agency]", "data [from X]",
+        "a [YouGov] poll"."""
         nouns = self.lexicons.source_nouns
         if subject.lemma_.lower() not in nouns and subject.lower_ not in nouns:
             return None
+        for child in subject.children:  # "a [YouGov] poll", "[Bloomberg]'s survey"
+            ent = self.ent_at(child.i) if child.dep_ in ("compound", "poss") else None
+            if ent is not None and ent.label_ in ("PERSON", "ORG"):
+                return ent
         for prep in subject.children:
             if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
                 for obj in prep.children:
@@ -446,7 +587,9 @@ class Resolver:
         if ent.label_ == "PERSON":
             name = self.canonical(ent)
             return Speaker.one(name, self.role_of(ent) or self.roles.get(name), "person", mention)
-        return Speaker.one(_name(ent), None, _ENT_TYPES.get(ent.label_, "unknown"), mention)
+        return Speaker.one(
+            self.entity_name(ent), None, _ENT_TYPES.get(ent.label_, "unknown"), mention
+        )
 
     def _mention(self, subject: Token, heads: list[Token]) -> tuple[int, int]:
         tokens = mention_tokens(subject)
@@ -466,12 +609,46 @@ class Resolver:
     def _pronoun(self, pronoun: Token) -> Speaker:
         span = (pronoun.idx, pronoun.idx + len(pronoun))
         ent = self.antecedent(pronoun)
+        if ent is None or ent.root.dep_ not in _SUBJECT_DEPS:  # no subject was just named
+            ent = self._quoted_on(pronoun) or ent
         if ent is None:
             kind: SpeakerType = "person" if pronoun.lower_ in _PERSON_PRONOUNS else "unknown"
             if pronoun.lower_ in _GROUP_PRONOUNS:
                 kind = "group"
             return Speaker.one(None, None, kind, span)
         return self.entity_speaker(ent, span)
+
+    def _quoted_on(self, pronoun: Token) -> Span | None:
+        """Who a speaking "he" or "she" beside a quote is, where no subject that agrees was
+        just named: the last person who spoke (the subject of a speech verb) and agrees, in
+        the last :data:`_RECENT` tokens, since a quote goes on with its speaker ('Sarandon
+        said … Asked about Clinton, she replied: "…"'), though a person named in between,
+        not as a subject, is nearer."""
+        sex = pronoun_sex(pronoun.lower_)
+        sent = pronoun.sent
+        if sex is None or not self.quotes.overlapping(sent.start_char, sent.end_char):
+            return None
+        if self._speakers is None:
+            cues = self.lexicons.cues
+            self._speakers = _Mentions(
+                [
+                    e
+                    for e in self.persons
+                    if e.root.dep_ == "nsubj"
+                    and cues.is_speech(e.root.head.lemma_.lower())
+                    and not self.in_quote(e.start_char)
+                ],
+                self.canonical,
+            )
+        k = bisect_right(self._speakers._ends, pronoun.i) - 1
+        while k >= 0:
+            ent = self._speakers.ents[k]
+            if pronoun.i - ent.end > _RECENT:
+                return None
+            if self.gender(self.canonical(ent)) in (sex, None):
+                return ent
+            k -= 1
+        return None
 
 
 class _Mentions:

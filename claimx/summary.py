@@ -4,7 +4,9 @@ kind, for or against, and where and when, in one pass over claim records.
 Every table counts claims with their stance (``support``, ``oppose``, ``neutral``):
 
 * ``speakers``: the top speakers by claims, each claim's own stance (toward its main
-  target); several speakers who share a cue (``Smith; Jones``) each count the claim;
+  target); several speakers who share a cue (``Smith; Jones``) each count the claim; a
+  speaker's names are counted together under its canonical name (:mod:`claimx.entities`),
+  as are a target's;
 * ``targets``: the top targets by times targeted, every item of a claim's ``targets`` with
   its stance toward that target;
 * ``kinds``: claims by kind (direct, partial, indirect);
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .claimsource import article_key, article_month, article_outlet, speakers
+from .entities import Identities
 from .types import STANCES
 from .writers import text_cell
 
@@ -121,11 +124,14 @@ def summarize(
     *,
     top: int = DEFAULT_TOP,
     where: Callable[[Mapping[str, Any]], bool] | None = None,
+    identities: Identities | None = None,
 ) -> Summary:
     """The summary of ``records`` (claim records, as :meth:`Claim.to_dict` makes them).
 
     top: how many speakers, targets and outlets to list (the others are in the totals).
     where: counts only the records it passes (a :class:`~claimx.claimsource.ClaimFilter`).
+    identities: who is who (:class:`~claimx.entities.Identities`); speakers and targets are
+        counted under their canonical names.
     """
     corpus = Row("all", articles=0, no_speaker=0)
     by_speaker: dict[str, Row] = {}
@@ -166,16 +172,44 @@ def summarize(
             by_target.setdefault(item["target"], Row(item["target"])).count(item["stance"])
         kind = record.get("kind") or "unknown"
         by_kind.setdefault(kind, Row(kind)).count(stance)
-    for name, row in by_speaker.items():
-        row.type = speaker_types[name].most_common(1)[0][0]
+    who = Identities() if identities is None else identities
+    for name, types in speaker_types.items():
+        for kind, n in types.items():
+            who.add(name, kind, n)
+    for name, row in by_target.items():
+        who.add(name, None, row.claims)
+    speaker_rows = _merged(by_speaker, who)
+    names_of: dict[str, list[str]] = {}
+    for name in by_speaker:
+        names_of.setdefault(who.key(name), []).append(name)
+    for name, row in speaker_rows.items():
+        person = who.is_person(name)
+        row.type = "person" if person else _speaker_type(who.type_of(names_of[name]))
     return Summary(
         corpus,
-        speakers=_largest(by_speaker.values(), top),
-        targets=_largest(by_target.values(), top),
+        speakers=_largest(speaker_rows.values(), top),
+        targets=_largest(_merged(by_target, who).values(), top),
         kinds=_largest(by_kind.values(), None),
         outlets=_largest(by_outlet.values(), top) if any_outlet else [],
         months=sorted(by_month.values(), key=_month_order) if any_month else [],
     )
+
+
+def _merged(rows: Mapping[str, Row], who: Identities) -> dict[str, Row]:
+    """Rows by name added up by canonical name (:mod:`claimx.entities`)."""
+    out: dict[str, Row] = {}
+    for name, row in rows.items():
+        key = who.key(name)
+        total = out.setdefault(key, Row(key))
+        for column in ("claims", *STANCES):
+            setattr(total, column, getattr(total, column) + getattr(row, column))
+    return out
+
+
+def _speaker_type(types: Counter[str]) -> str:
+    """The type a speaker's claims most often give it."""
+    spoken = Counter({t: n for t, n in types.items() if t != "target"})
+    return spoken.most_common(1)[0][0] if spoken else "unknown"
 
 
 def _place(rows: dict[str, Row], key: str) -> Row:

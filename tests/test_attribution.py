@@ -367,7 +367,7 @@ def test_colon_line_attributes_the_words_to_the_name() -> None:
 def test_fronted_source_noun_is_the_speaker() -> None:
     text = "In a new Gallup poll, the senator leads the race by five points."
     claim = only(text)
-    assert (claim.cue, claim.speaker) == ("In", "new Gallup poll")
+    assert (claim.cue, claim.speaker) == ("In", "Gallup")  # whose poll it is
     assert claim.quote == "the senator leads the race by five points"
 
 

@@ -33,6 +33,7 @@ def _changed() -> Lexicons:
         f"zz{kind}\t{kind}\n" for kind in WORD_KINDS if kind != "prep_content"
     )
     texts["words.tsv"] += "mutter about\tprep_content\n"
+    texts["aliases.tsv"] += "POTUS\tDonald Trump\tperson\n"
     changed = Lexicons.from_texts(texts, "test")
     for field in fields(Lexicons):
         assert getattr(changed, field.name) != getattr(d, field.name), field.name

@@ -54,7 +54,7 @@ def test_seed_targets_a_reader_accepts(seed: tuple[str, list[Claim]]) -> None:
     targets = {(c.cue, c.target) for c in claims}
     assert ("welcomes", "European dialogue") in targets
     assert ("refuses", "Vladimir Putin") in targets  # "Putin", resolved
-    assert ("criticized", "the British position") in targets
+    assert ("criticized", "United Kingdom") in targets  # whose position: the holder
     assert ("noting", "Vladimir Putin") in targets  # "the Russian president", resolved
     assert ("confirmed", "Vladimir Putin") in targets
     assert ("pointing out", "dialogue with Russia") in targets  # not "voices in Paris"

@@ -100,13 +100,16 @@ def content_tokens(m: CueMatch, doc: Doc, lexicons: Lexicons) -> set[int]:
 
 
 def when_asked(verb: Token) -> bool:
-    """Is ``verb`` the "asked" of "…, when asked about X, …"?"""
-    return (
-        verb.lemma_.lower() == "ask"
-        and verb.dep_ == "advcl"
-        and verb.tag_ == "VBN"  # not "when the AP asked Bennett"
-        and any(c.lower_ in ("when", "if") for c in verb.children)
-    )
+    """Is ``verb`` the "asked" of a reporter's question: "…, when asked about X, …", or
+    fronted, "Asked whether she would support Trump, Haley said …"?"""
+    if verb.lemma_.lower() != "ask" or verb.tag_ != "VBN":  # not "when the AP asked Bennett"
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return False  # "she was asked": her question
+    if verb.dep_ == "advcl" and any(c.lower_ in ("when", "if") for c in verb.children):
+        return True
+    first = verb.doc[verb.left_edge.i]  # fronted: the clause opens its sentence
+    return verb.dep_ in ("advcl", "ccomp", "dep", "npadvmod") and bool(first.is_sent_start)
 
 
 def _answer_roots(verb: Token) -> list[int]:

@@ -37,10 +37,14 @@ def cue_frames(art: Article) -> dict[int, Frame]:
     # "said in a statement": the verb is the cue, the statement only its channel; but
     # "according to X" names a source of its own ("The company plans to cut jobs, according
     # to three people familiar with the talks")
+    # a cue inside a reporter's question ("Asked whether she would [support] Trump, Haley
+    # said …") is no claim of the one who answers; the question is a claim with no speaker
+    asked = {t.i for m in matches if when_asked(m.verb) for t in m.verb.subtree if t.i != m.verb.i}
     matches = [
         m
         for m in matches
-        if m.source is None or m.entry.lemma == "according" or m.verb.head.i not in by_verb
+        if (m.source is None or m.entry.lemma == "according" or m.verb.head.i not in by_verb)
+        and m.verb.i not in asked
     ]
     frames: dict[int, Frame] = {}
     covered: set[int] = set()  # the tokens of every frame's content so far

@@ -15,6 +15,8 @@ from ..stance.rules import polarity_sign
 from .article import Frame
 
 _TARGET_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
+#: Who may hold a position or fight: people, organisations, countries and peoples.
+_HOLDER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 _OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "nsubjpass"}
 #: Prepositions that make an entity the other side of a relation a claim is about: "dialogue
 #: with Russia" (not "voices in Paris", "the mayor of London"; and not "attacks against
@@ -353,10 +355,7 @@ def _objects(m: CueMatch, frame: Frame) -> list[Token]:
 
 
 def _name_of(ent: Span, resolver: Resolver) -> str:
-    if ent.label_ == "PERSON":
-        return resolver.canonical(ent)
-    text = ent.text
-    return text[4:] if text.lower().startswith("the ") else text
+    return resolver.entity_name(ent)
 
 
 def _ent_span(ent: Span) -> tuple[int, int]:
@@ -409,11 +408,17 @@ def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[
     A title ("the Russian president") resolves to the person the article gave it; an act on
     something ("the appointment of an envoy") gives way to what it acts on.
     """
-    if head.lemma_.lower() in resolver.lexicons.act_nouns:
+    lexicons, lemma = resolver.lexicons, head.lemma_.lower()
+    if lemma in lexicons.act_nouns:
         of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
         objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
         if objs:
             return _noun_phrase(objs[0], doc, resolver)
+    holder = _holder(head, resolver)
+    if holder is not None:  # "[the British position]", "[a fight with Trump]": its holder
+        end = holder.end if holder.start > head.i else head.i + 1
+        span = doc[_phrase_start(head) : end]
+        return resolver.entity_name(holder), (span.start_char, span.end_char)
     ent = resolver.ent_at(head.i)
     if ent is not None and ent.label_ in _TARGET_LABELS:
         return _name_of(ent, resolver), _ent_span(ent)
@@ -427,6 +432,25 @@ def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[
     )
     words = " ".join("".join(kept).split())
     return resolver.by_title(span) or words or span.text, (span.start_char, span.end_char)
+
+
+def _holder(head: Token, resolver: Resolver) -> Span | None:
+    """The person, organisation or country whose position or act ``head`` is ("[Trump]'s
+    decision", "the [British] position", lexicon ``holder_noun``), or the other side of a
+    conflict ("a fight with [Trump]", ``rival_noun``)."""
+    lexicons, lemma = resolver.lexicons, head.lemma_.lower()
+    if lemma in lexicons.holder_nouns:
+        kids = [c for c in head.children if c.dep_ in ("poss", "amod", "compound") and c.i < head.i]
+    elif lemma in lexicons.rival_nouns:
+        withs = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "with"]
+        kids = [c for w in withs for c in w.children if c.dep_ == "pobj"]
+    else:
+        return None
+    for kid in kids:
+        ent = resolver.ent_at(kid.i)
+        if ent is not None and ent.label_ in _HOLDER_LABELS:
+            return ent
+    return None
 
 
 def more_targets(
