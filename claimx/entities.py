@@ -14,7 +14,10 @@ name its claims give to one canonical name, the key under which ``claimx network
    the same first name and surname ("George W. Bush", "George H. W. Bush"): then none merge;
 4. a full name with words before it that are not a name ("Billionaire Donald Trump") is that
    full name;
-5. a surname alone is the full name of the corpus that ends with it ("Trump" is "Donald
+5. the spellings of one name that differ only in case are one, the most frequent
+   ("Obama Administration"), and a person's campaign or administration is named after the
+   person ("Sanders' campaign" is "Bernie Sanders campaign");
+6. a surname alone is the full name of the corpus that ends with it ("Trump" is "Donald
    Trump"); where people share it, the one named in full at least four times in five
    (:data:`DOMINANT`), counting mentions; else it stays as it is ("Bush" beside "George W.
    Bush" and "Jeb Bush" named about as often).
@@ -37,6 +40,9 @@ from pathlib import Path
 from .errors import InputError
 from .lexicons import Lexicons
 
+#: What a person's name before it makes an organisation of, named after the person's key:
+#: "Obama administration" and "Barack Obama Administration" are "Barack Obama administration".
+_OF_PERSON = frozenset({"administration", "campaign", "camp", "team"})
 #: What follows a name as part of it ("Brent Bozell III").
 SUFFIXES = frozenset({"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"})
 _ALIAS_FIX = "give a UTF-8 TSV file with the header alias<TAB>name<TAB>type"
@@ -145,8 +151,14 @@ class Identities:
     def _build(self) -> dict[str, str]:
         first: dict[str, str] = {}
         types: dict[str, Counter[str]] = {}
+        spelled: dict[str, Counter[str]] = {}  # case apart: "Obama Administration"
+        for raw, counts in self._types.items():
+            name, _ = self.alias(raw)
+            spelled.setdefault(name.casefold(), Counter())[name] += counts.total()
+        usual = {key: forms.most_common(1)[0][0] for key, forms in spelled.items()}
         for raw, counts in self._types.items():
             name, table_type = self.alias(raw)
+            name = usual[name.casefold()]
             first[raw] = name
             merged = types.setdefault(name, Counter())
             merged.update({table_type: counts.total()} if table_type else counts)
@@ -185,6 +197,13 @@ class Identities:
                     ):
                         onto[name] = person
                         break
+        for name in types:  # "Sanders' campaign", "Obama administration": whose it is
+            words = name.split()
+            if len(words) >= 2 and words[-1].lower() in _OF_PERSON and name not in onto:
+                owner = tidy(" ".join(words[:-1]))
+                person = onto.get(owner, owner)
+                if person in people:
+                    onto[name] = f"{person} {words[-1].lower()}"
         return {raw: onto.get(name, name) for raw, name in first.items()}
 
     def _is_full_name(self, name: str, counts: Counter[str]) -> bool:

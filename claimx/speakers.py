@@ -114,7 +114,7 @@ def _tidy_names(doc: Doc, lexicons: Lexicons) -> list[Span]:
         while end - start > 1 and (_is_title(doc[start], lexicons) or doc[start].lower_ in _SAID):
             start += 1  # "[Said] Whitman:" too
         # words NER took in before a first name: "[Billionaire] Donald Trump", "[McCain
-        # Challenger] Kelli Ward"
+        # Challenger] Kelli Ward" (a first name the list lacks is taken for one: "Billie")
         names = [k for k in range(start, end - 1) if doc[k].text in lexicons.first_names]
         if names and names[0] > start:
             start = names[0]
@@ -213,6 +213,15 @@ def _persons_by_first_name(doc: Doc, lexicons: Lexicons) -> list[Span]:
             for e in ents
         ]
     return ents
+
+
+def _main_subject(ent: Span) -> bool:
+    """Whether ``ent`` is the subject of its sentence's main verb, or of one joined to it
+    ("Cox says …", "Cox arrived and said …"), not of a clause inside ("… says Obama is")."""
+    head = ent.root.head
+    while head.dep_ == "conj":
+        head = head.head
+    return ent.root.dep_ in _SUBJECT_DEPS and head.dep_ == "ROOT"
 
 
 def _surname_of(ent: Span) -> str | None:
@@ -611,12 +620,32 @@ class Resolver:
         ent = self.antecedent(pronoun)
         if ent is None or ent.root.dep_ not in _SUBJECT_DEPS:  # no subject was just named
             ent = self._quoted_on(pronoun) or ent
+        elif not _main_subject(ent) and pronoun_sex(pronoun.lower_) is not None:
+            # "Cox says [Obama] is trying … He says": the speaker goes on, not the subject
+            # of what he said
+            ent = self._last_main_subject(pronoun) or ent
         if ent is None:
             kind: SpeakerType = "person" if pronoun.lower_ in _PERSON_PRONOUNS else "unknown"
             if pronoun.lower_ in _GROUP_PRONOUNS:
                 kind = "group"
             return Speaker.one(None, None, kind, span)
         return self.entity_speaker(ent, span)
+
+    def _last_main_subject(self, pronoun: Token) -> Span | None:
+        """The nearest person before ``pronoun``, agreeing with it, who is the subject of a
+        main clause (:func:`_main_subject`), in the last :data:`_RECENT` tokens."""
+        sex = pronoun_sex(pronoun.lower_)
+        key = ("PERSON", sex)
+        if key not in self._candidates:
+            self._candidates[key] = self._find_candidates(*key)
+        subjects = self._candidates[key].subjects
+        k = bisect_right(subjects._ends, pronoun.i) - 1
+        while k >= 0 and pronoun.i - subjects.ents[k].end <= _RECENT:
+            ent = subjects.ents[k]
+            if _main_subject(ent):
+                return ent
+            k -= 1
+        return None
 
     def _quoted_on(self, pronoun: Token) -> Span | None:
         """Who a speaking "he" or "she" beside a quote is, where no subject that agrees was

@@ -58,6 +58,9 @@ TRUMP_CORPUS = (
     ("Obama", "person", 8),
     ("Barack Obama", "person", 9),
     ("Fed", None, 2),
+    ("Obama administration", None, 3),
+    ("Obama Administration", None, 1),
+    ("Sanders\u2019 campaign", None, 1),
 )
 
 
@@ -76,6 +79,8 @@ TRUMP_CORPUS = (
         ("B. Hussein Obama", "Barack Obama"),
         ("Obama", "Barack Obama"),
         ("Fed", "Federal Reserve"),
+        ("Obama Administration", "Barack Obama administration"),  # case apart; whose it is
+        ("Sanders\u2019 campaign", "Bernie Sanders campaign"),
         ("Kremlin", "Kremlin"),  # never added: tidied and looked up only
     ],
 )
@@ -290,3 +295,36 @@ def test_one_article_gives_one_node_a_person() -> None:
     names = {n.id for n in graph.nodes}
     assert "Hawley" not in names and "Gay" not in names
     assert {"Josh Hawley", "Claudine Gay"} <= names
+
+
+@pytest.mark.model
+def test_a_speaking_pronoun_goes_on_with_the_speaker_not_the_subject_of_his_words() -> None:
+    import claimx
+
+    text = (
+        "Chris Cox, the NRA's top lobbyist, spoke on Tuesday. Cox says Obama is trying to "
+        "distract from his record. He says Americans do not need more lectures."
+    )
+    claim = claimx.extract(text)[-1]
+    he = text.index("He says")
+    assert (claim.speaker, claim.speaker_span, claim.cue) == ("Chris Cox", (he, he + 2), "says")
+
+
+@pytest.mark.model
+def test_a_pipelines_own_aliases_name_its_speakers_and_are_saved_with_it(tmp_path: Path) -> None:
+    import spacy
+
+    import claimx
+
+    ours = tmp_path / "lexicons"
+    ours.mkdir()
+    (ours / "aliases.tsv").write_text(
+        "alias\tname\ttype\nKremlin\tRussian government\torganization\n", encoding="utf-8"
+    )
+    nlp = claimx.load(stance="rules")
+    nlp.get_pipe("claimx").initialize(lexicons=ours)
+    text = "The Kremlin said the talks had failed."
+    assert [c.speaker for c in nlp(text)._.claims] == ["Russian government"]
+    nlp.to_disk(tmp_path / "pipeline")
+    again = spacy.load(tmp_path / "pipeline")
+    assert [c.speaker for c in again(text)._.claims] == ["Russian government"]
