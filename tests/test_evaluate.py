@@ -313,7 +313,14 @@ def test_resolved_speaker_compares_names_and_counts_pronouns_apart() -> None:
         "total": 1,
         "acc": 0.0,
         "pronoun": {"correct": 0, "total": 1, "acc": 0.0},
+        "corpus": {"correct": 0, "acc": 0.0},
+        "corpus_pronoun": {"correct": 0, "acc": 0.0},
     }
+    # where another article of the run names him in full, the corpus's key is right
+    other = "Donald Trump said the deal was done."
+    full = pred(other, at(other, "the deal was done"), at(other, "Donald Trump"))
+    both = score([article(text, *golds), article(other)], [[wrong], [full]]).overall
+    assert (both.name_correct, both.corpus_correct, both.corpus_pronoun_correct) == (0, 1, 1)
     console = Console(record=True, width=120)
     for table in render_tables(one(text, golds, [right])):
         console.print(table)

@@ -38,6 +38,10 @@ the character ranges must overlap instead. Cues are judged the same way.
   after Unicode normalisation, case folding, dropping initials ("Donald J. Trump"), a
   possessive, punctuation and a leading "the"; several names (``; ``) as a set. Also for the
   gold claims whose speaker span is a pronoun ("he", "they", "who": :data:`PRONOUNS`).
+  Reported twice: the speaker as the claim gives it, and after the corpus's merge of names
+  (:mod:`claimx.entities`, over every predicted speaker of the run), as ``network`` and
+  ``summary`` count it ("Trump" in an article that never names him in full is "Donald
+  Trump" where the corpus does).
 
 A ratio with a zero denominator is 0.0 for P, R and F1, and ``None`` for an accuracy.
 """
@@ -54,6 +58,7 @@ from functools import cache
 from typing import Any
 
 from ..datafiles import packaged_text, read_table
+from ..entities import Identities
 from ..types import Claim, Span
 from .gold import GoldArticle, GoldClaim
 
@@ -153,6 +158,7 @@ class Side:
     kind: str
     name: frozenset[str] | None = None  # the speaker's name(s), normalised (:func:`names`)
     pronoun: bool = False  # the speaker span is a pronoun
+    speaker_text: str | None = None  # a prediction's speaker field as it stands
 
 
 def gold_side(claim: GoldClaim, tokens: Tokens, text: str = "") -> Side:
@@ -176,6 +182,7 @@ def pred_side(claim: Claim, tokens: Tokens) -> Side:
         _mention(claim.cue_span, tokens),
         claim.kind,
         names(claim.speaker),
+        speaker_text=claim.speaker,
     )
 
 
@@ -329,6 +336,8 @@ class Tally:
     name_total: int = 0
     pronoun_correct: int = 0
     pronoun_total: int = 0
+    corpus_correct: int = 0  # right after the corpus's merge of names (claimx.entities)
+    corpus_pronoun_correct: int = 0
 
     def add_pair(self, gold: Side, pred: Side, pair: Pair) -> None:
         """Count one matched pair."""
@@ -385,6 +394,16 @@ class Tally:
         """The same, over those whose gold speaker is a pronoun."""
         return self.pronoun_correct / self.pronoun_total if self.pronoun_total else None
 
+    @property
+    def corpus_accuracy(self) -> float | None:
+        """Right resolved speakers after the corpus's merge of names, as the views count."""
+        return self.corpus_correct / self.name_total if self.name_total else None
+
+    @property
+    def corpus_pronoun_accuracy(self) -> float | None:
+        """The same, where the gold speaker is a pronoun."""
+        return self.corpus_pronoun_correct / self.pronoun_total if self.pronoun_total else None
+
     def to_dict(self) -> dict[str, Any]:
         """Counts and figures as plain JSON values."""
         return {
@@ -407,6 +426,11 @@ class Tally:
                     "correct": self.pronoun_correct,
                     "total": self.pronoun_total,
                     "acc": self.pronoun_accuracy,
+                },
+                "corpus": {"correct": self.corpus_correct, "acc": self.corpus_accuracy},
+                "corpus_pronoun": {
+                    "correct": self.corpus_pronoun_correct,
+                    "acc": self.corpus_pronoun_accuracy,
                 },
             },
         }
@@ -468,6 +492,10 @@ class _Scorer:
     speech: Tally = field(default_factory=Tally)
     by_kind: dict[str, Tally] = field(default_factory=dict)
     by_pred_kind: dict[str, KindMatch] = field(default_factory=dict)
+    # every predicted speaker's name, and the (gold name, predicted speaker, pronoun) of
+    # each matched pair with a gold name: the corpus's merge needs all names first
+    who: Identities = field(default_factory=Identities)
+    named: list[tuple[frozenset[str], str | None, bool]] = field(default_factory=list)
 
     def add(self, article: GoldArticle, claims: Sequence[Claim]) -> None:
         """Match one article's predictions against its gold claims and count the result."""
@@ -484,9 +512,15 @@ class _Scorer:
         for gold, in_speech in zip(golds, speech, strict=True):
             self.by_kind.setdefault(gold.kind, Tally(pred=None)).gold += 1
             self.speech.gold += in_speech
+        for claim in claims:
+            for name in (claim.speaker or "").split("; "):
+                if name:
+                    self.who.add(name, claim.speaker_type)
         for pair in pairs:
             gold, pred = golds[pair.gold], preds[pair.pred]
             self.overall.add_pair(gold, pred, pair)
+            if gold.name is not None:
+                self.named.append((gold.name, pred.speaker_text, gold.pronoun))
             self.by_kind[gold.kind].add_pair(gold, pred, pair)
             if speech[pair.gold]:
                 self.speech.add_pair(gold, pred, pair)
@@ -500,6 +534,11 @@ class _Scorer:
 
     def report(self, gold_file: str | None, model: str | None) -> Report:
         """The finished report, kinds in their usual order."""
+        for gold, speaker, pronoun in self.named:
+            keyed = "; ".join(self.who.key(n) for n in (speaker or "").split("; ") if n)
+            right = gold == names(keyed)
+            self.overall.corpus_correct += right
+            self.overall.corpus_pronoun_correct += pronoun and right
         self.overall.pred = self.predictions
         self.speech.pred = self.speech_predictions
         return Report(

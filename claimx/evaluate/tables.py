@@ -85,16 +85,23 @@ def render_tables(report: Report) -> list[Table]:
             title_justify="left",
         )
         named.add_column("gold speaker")
-        for name in ("pairs", "right", "%"):
+        for name in ("pairs", "right", "%", "corpus keys", "%"):
             named.add_column(name, justify="right")
         named.add_row(
-            "named", str(overall.name_total), str(overall.name_correct), _pct(overall.name_accuracy)
+            "named",
+            str(overall.name_total),
+            str(overall.name_correct),
+            _pct(overall.name_accuracy),
+            str(overall.corpus_correct),
+            _pct(overall.corpus_accuracy),
         )
         named.add_row(
             "a pronoun",
             str(overall.pronoun_total),
             str(overall.pronoun_correct),
             _pct(overall.pronoun_accuracy),
+            str(overall.corpus_pronoun_correct),
+            _pct(overall.corpus_pronoun_accuracy),
         )
         tables.append(named)
     return tables
