@@ -188,13 +188,15 @@ def _persons_by_first_name(doc: Doc, lexicons: Lexicons) -> list[Span]:
     when it starts with a known first name ("[Nikki Haley]" tagged ORG), and so is each
     later mention of that surname alone ("[Haley] said")."""
     ents = list(doc.ents)
-    # the surname of a person the article names in full: "[Trump]" alone tagged ORG
-    surnames = {
+    # the surname of a person the article names in full: "[Trump]" alone tagged ORG (not a
+    # place: "Jordan" beside "Jim Jordan")
+    named = {
         words[-1].text
         for ent in ents
         if ent.label_ == "PERSON"
         and len(words := [t for t in ent if t.is_alpha and t.is_title]) >= 2
     }
+    surnames: set[str] = set()
     for n, ent in enumerate(ents):
         words = [t for t in ent if not t.is_punct]
         if (
@@ -205,10 +207,11 @@ def _persons_by_first_name(doc: Doc, lexicons: Lexicons) -> list[Span]:
         ):
             ents[n] = Span(doc, ent.start, ent.end, label="PERSON")
             surnames.add(words[-1].text)
-    if surnames:
+    if surnames or named:
         ents = [
             Span(doc, e.start, e.end, label="PERSON")
-            if e.label_ in _RELABEL_SURNAME and _surname_of(e) in surnames
+            if (e.label_ in _RELABEL and len(e) == 1 and e.text in surnames)
+            or (e.label_ in _RELABEL_SURNAME and _surname_of(e) in named)
             else e
             for e in ents
         ]
