@@ -268,6 +268,12 @@ class Resolver:
             if len(words) > 1:
                 self._full.setdefault(surname(words), []).append((ent.start, " ".join(words)))
         self._full_at = {last: [start for start, _ in known] for last, known in self._full.items()}
+        # organisations named in full, by their last word: "the Post" after "The New York Post"
+        self._orgs: dict[str, list[tuple[int, str]]] = {}
+        for ent in self.ents:
+            words = _name(ent).split()
+            if ent.label_ == "ORG" and len(words) > 1:
+                self._orgs.setdefault(words[-1], []).append((ent.start, " ".join(words)))
         self._fulls = {
             last: list(dict.fromkeys(f for _, f in known)) for last, known in self._full.items()
         }
@@ -323,8 +329,16 @@ class Resolver:
 
     def entity_name(self, ent: Span) -> str:
         """The name of any entity: a person's :meth:`canonical` name, else its words without
-        "the" or a possessive, after the alias table ("GOP" -> "Republican Party")."""
-        return self.canonical(ent) if ent.label_ == "PERSON" else self.alias(_name(ent))
+        "the" or a possessive (an organisation's one word as the article last named it in
+        full: "the Post" is "New York Post"), after the alias table ("GOP" -> "Republican
+        Party")."""
+        if ent.label_ == "PERSON":
+            return self.canonical(ent)
+        name = _name(ent)
+        if ent.label_ == "ORG" and " " not in name:  # "the Post": the last one named in full
+            earlier = [full for start, full in self._orgs.get(name, ()) if start < ent.start]
+            name = earlier[-1] if earlier else name
+        return self.alias(name)
 
     def alias(self, name: str) -> str:
         """``name`` tidied (:func:`claimx.entities.tidy`) and looked up in the aliases."""
@@ -511,7 +525,13 @@ class Resolver:
         if own is not None:  # the whole name, "The American College [of Cardiology]"
             span = (mention[0], max(mention[1], own.end_char))
             name = self.entity_name(own)
-            return Speaker.one(name, None, _ENT_TYPES.get(own.label_, "unknown"), span)
+            own_type = _ENT_TYPES.get(own.label_, "unknown")
+            joined = [self.ent_at(h.i) for h in heads[1:] if h.ent_type_]
+            others = [self.entity_name(e) for e in joined if e is not None and e != own]
+            if others:  # "The Justice Department and [the FBI] said"
+                several = tuple(dict.fromkeys([name, *others]))
+                return Speaker(several, (None,) * len(several), own_type, span)
+            return Speaker.one(name, None, own_type, span)
         person = self.by_title(self.doc[words[0].i : words[-1].i + 1]) if words else None
         if person is not None:  # "the spokesman" the article named earlier
             return Speaker.one(person, self.roles.get(person), "person", mention)

@@ -328,3 +328,23 @@ def test_a_pipelines_own_aliases_name_its_speakers_and_are_saved_with_it(tmp_pat
     nlp.to_disk(tmp_path / "pipeline")
     again = spacy.load(tmp_path / "pipeline")
     assert [c.speaker for c in again(text)._.claims] == ["Russian government"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (  # an organisation's one word, as the article last named it in full
+            "The New York Post reported the story on Monday. The Post said the mayor had lied.",
+            "New York Post",
+        ),
+        (  # organisations sharing a cue each speak
+            "The mayor spoke first. The Justice Department and the FBI said the inquiry was over.",
+            "Justice Department; FBI",
+        ),
+    ],
+)
+def test_organisations_are_named_as_the_article_names_them(text: str, speaker: str) -> None:
+    import claimx
+
+    assert claimx.extract(text)[-1].speaker == speaker
