@@ -348,3 +348,41 @@ def test_organisations_are_named_as_the_article_names_them(text: str, speaker: s
     import claimx
 
     assert claimx.extract(text)[-1].speaker == speaker
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "mention", "speaker"),
+    [
+        (  # the quote goes on with Trump, not with his spokesman named before
+            "Steven Cheung, a spokesman for the Trump campaign, said in a statement that the "
+            "former president would win. At a rally in Iowa on Saturday, Donald Trump mocked "
+            'Nikki Haley. "She\'s not going to win. Everybody knows it," he said.',
+            "he said",
+            "Donald Trump",
+        ),
+        (  # "she" is the subject, not the woman named inside her demand
+            "Rep. Elise Stefanik questioned the university presidents on Tuesday and called "
+            "for the board, including former Commerce Secretary Penny Pritzker, to act. She "
+            "said the investigation by her committee would continue.",
+            "She said",
+            "Elise Stefanik",
+        ),
+        (  # "adding:" is the speaker's, not the company's
+            "John David Rainey, Walmart's chief financial officer, said sales rose in the "
+            'quarter. The company raised its forecast, he said, adding: "Customers keep '
+            'coming back."',
+            "he said",
+            "John David Rainey",
+        ),
+    ],
+)
+def test_a_pronoun_speaker_is_the_one_the_story_follows(
+    text: str, mention: str, speaker: str
+) -> None:
+    import claimx
+
+    claim = claimx.extract(text)[-1]
+    start = text.rindex(mention)
+    pronoun = mention.split()[0]
+    assert (claim.speaker, claim.speaker_span) == (speaker, (start, start + len(pronoun)))
