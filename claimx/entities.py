@@ -137,16 +137,17 @@ class Identities:
             self._keys = self._build()
         return key in self._people
 
-    def names(self) -> list[str]:
-        """Every name added, in the order first added."""
-        return list(self._types)
-
-    def type_of(self, names: Iterable[str]) -> Counter[str]:
-        """The speaker types of every name in ``names`` together."""
-        total: Counter[str] = Counter()
-        for name in names:
-            total.update(self._types.get(name, Counter()))
-        return total
+    def spoken_types(self) -> dict[str, Counter[str]]:
+        """Each key's speaker types, over all the names merged into it (empty for a key that
+        never speaks); a person's key (:meth:`is_person`) that speaks is a person's only."""
+        out: dict[str, Counter[str]] = {}
+        for name, counts in self._types.items():
+            spoken = {t: n for t, n in counts.items() if t != "target"}
+            out.setdefault(self.key(name), Counter()).update(spoken)
+        for key, counts in out.items():
+            if counts and self.is_person(key):
+                out[key] = Counter(person=counts.total())
+        return out
 
     def _build(self) -> dict[str, str]:
         first: dict[str, str] = {}

@@ -190,17 +190,11 @@ def build_network(
             merged.score += counts.score
     spoken: Counter[str] = Counter()
     targeted: Counter[str] = Counter()
-    names_of: dict[str, list[str]] = {}
     for name, n in spoken_raw.items():
         spoken[who.key(name)] += n
     for name, n in targeted_raw.items():
         targeted[who.key(name)] += n
-    for name in who.names():
-        names_of.setdefault(who.key(name), []).append(name)
-    types = {key: _spoken_types(who.type_of(names)) for key, names in names_of.items()}
-    for key, spoke in types.items():
-        if spoke and who.is_person(key):
-            types[key] = Counter(person=1)
+    types = who.spoken_types()
     kept = [
         _edge(source, target, counts)
         for (source, target), counts in edges.items()
@@ -226,12 +220,6 @@ def _edge(source: str, target: str, counts: _Counts) -> Edge:
         net_stance=round((support - oppose) / total, 3),
         mean_score=round(counts.score / total, 3),
     )
-
-
-def _spoken_types(types: Counter[str]) -> Counter[str] | None:
-    """The speaker types of a node's claims; None for a node that never speaks."""
-    spoken = Counter({t: n for t, n in types.items() if t != "target"})
-    return spoken or None
 
 
 def _node_type(types: Counter[str] | None) -> str:

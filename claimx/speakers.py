@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -442,22 +442,23 @@ class Resolver:
             key = ("it", None)
         else:
             return None
-        if key not in self._candidates:
-            self._candidates[key] = self._find_candidates(*key)
-        found = self._candidates[key]
+        found = self._candidates_for(*key)
         ent = found.subjects.last_before(pronoun.i, skip)
         ent = ent if ent is not None else found.all.last_before(pronoun.i, skip)
         sex = key[1]
         if ent is not None and sex is not None and self.gender(self.canonical(ent)) is None:
             # a person of unknown sex gives way to a recent one known to agree: "she" is
             # Ms. Lynch, named two sentences back, rather than Mitch McConnell just after
-            known = self._candidates.get(("known", sex))
-            if known is None:
-                known = self._candidates[("known", sex)] = self._find_candidates("known", sex)
-            other = known.all.last_before(pronoun.i, skip)
+            other = self._candidates_for("known", sex).all.last_before(pronoun.i, skip)
             if other is not None and pronoun.i - other.end <= _RECENT:
                 return other
         return ent
+
+    def _candidates_for(self, kind: str, sex: str | None) -> _Candidates:
+        """:meth:`_find_candidates`, found once per article."""
+        if (kind, sex) not in self._candidates:
+            self._candidates[kind, sex] = self._find_candidates(kind, sex)
+        return self._candidates[kind, sex]
 
     def _find_candidates(self, kind: str, sex: str | None) -> _Candidates:
         """The mentions outside quotes a pronoun of ``kind`` (and ``sex``) can refer to;
@@ -564,11 +565,8 @@ class Resolver:
             return None
         if kind not in ("person", "organization"):
             return None
-        key = ("PERSON", None) if kind == "person" else ("it", None)
-        if key not in self._candidates:
-            self._candidates[key] = self._find_candidates(*key)
-        ent = self._candidates[key].subjects.last_before(subject.i, ())
-        return ent if ent is not None and subject.i - ent.end <= _RECENT else None
+        found = self._candidates_for("PERSON" if kind == "person" else "it", None)
+        return next(found.subjects.recent(subject.i), None)
 
     def _modifies(self, ent: Span) -> bool:
         """Whether a name only modifies another noun ("[Clinton]'s opponent", "the [Obama]
@@ -657,18 +655,8 @@ class Resolver:
     def _last_main_subject(self, pronoun: Token) -> Span | None:
         """The nearest person before ``pronoun``, agreeing with it, who is the subject of a
         main clause (:func:`_main_subject`), in the last :data:`_RECENT` tokens."""
-        sex = pronoun_sex(pronoun.lower_)
-        key = ("PERSON", sex)
-        if key not in self._candidates:
-            self._candidates[key] = self._find_candidates(*key)
-        subjects = self._candidates[key].subjects
-        k = bisect_right(subjects._ends, pronoun.i) - 1
-        while k >= 0 and pronoun.i - subjects.ents[k].end <= _RECENT:
-            ent = subjects.ents[k]
-            if _main_subject(ent):
-                return ent
-            k -= 1
-        return None
+        subjects = self._candidates_for("PERSON", pronoun_sex(pronoun.lower_)).subjects
+        return next((e for e in subjects.recent(pronoun.i) if _main_subject(e)), None)
 
     def _quoted_on(self, pronoun: Token) -> Span | None:
         """Who a speaking "he" or "she" beside a quote is, where no subject that agrees was
@@ -692,15 +680,12 @@ class Resolver:
                 ],
                 self.canonical,
             )
-        k = bisect_right(self._speakers._ends, pronoun.i) - 1
-        while k >= 0:
-            ent = self._speakers.ents[k]
-            if pronoun.i - ent.end > _RECENT:
-                return None
-            if self.gender(self.canonical(ent)) in (sex, None):
-                return ent
-            k -= 1
-        return None
+        agree = (
+            e
+            for e in self._speakers.recent(pronoun.i)
+            if self.gender(self.canonical(e)) in (sex, None)
+        )
+        return next(agree, None)
 
 
 class _Mentions:
@@ -725,6 +710,14 @@ class _Mentions:
         while skip and k >= 0 and self._names[k] in skip:
             k = self._run[k] - 1  # past the whole run of that name at once
         return self.ents[k] if k >= 0 else None
+
+    def recent(self, i: int) -> Iterator[Span]:
+        """The mentions ending at or before token ``i``, nearest first, as far back as
+        :data:`_RECENT` tokens."""
+        k = bisect_right(self._ends, i) - 1
+        while k >= 0 and i - self.ents[k].end <= _RECENT:
+            yield self.ents[k]
+            k -= 1
 
 
 @dataclass(frozen=True)

@@ -179,12 +179,9 @@ def summarize(
     for name, row in by_target.items():
         who.add(name, None, row.claims)
     speaker_rows = _merged(by_speaker, who)
-    names_of: dict[str, list[str]] = {}
-    for name in by_speaker:
-        names_of.setdefault(who.key(name), []).append(name)
+    spoken_as = who.spoken_types()
     for name, row in speaker_rows.items():
-        person = who.is_person(name)
-        row.type = "person" if person else _speaker_type(who.type_of(names_of[name]))
+        row.type = spoken_as[name].most_common(1)[0][0]
     return Summary(
         corpus,
         speakers=_largest(speaker_rows.values(), top),
@@ -204,12 +201,6 @@ def _merged(rows: Mapping[str, Row], who: Identities) -> dict[str, Row]:
         for column in ("claims", *STANCES):
             setattr(total, column, getattr(total, column) + getattr(row, column))
     return out
-
-
-def _speaker_type(types: Counter[str]) -> str:
-    """The type a speaker's claims most often give it."""
-    spoken = Counter({t: n for t, n in types.items() if t != "target"})
-    return spoken.most_common(1)[0][0] if spoken else "unknown"
 
 
 def _place(rows: dict[str, Row], key: str) -> Row:

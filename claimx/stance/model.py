@@ -1,12 +1,12 @@
 """The learned speaker-stance classifier: where a claim's speaker stands on one target.
 
 The shipped model is a small transformer (all-MiniLM-L6-v2 cut to three layers, fine-tuned
-on claimx's own speaker-stance annotations and distilled from six-layer teachers; weights in
-8 bits) run by ONNX Runtime, with its word-piece tokenizer: ``model.onnx``,
-``tokenizer.json`` and ``meta.json`` in one folder, installed with the package as
-``claimx.stance_pipeline``. ``models/README.md`` is its model card, ``models/student.py``
-its build. The input is the sentence with the speaker and the target marked
-(:mod:`claimx.stance.markers`), cut to :data:`~claimx.stance.markers.MOST_WORDS` words.
+on claimx's own speaker-stance annotations; weights in 8 bits) run by ONNX Runtime, with
+its word-piece tokenizer: ``model.onnx``, ``tokenizer.json`` and ``meta.json`` in one
+folder, installed with the package as ``claimx.stance_pipeline``. ``models/README.md`` is
+its model card, ``models/student.py`` its build. The input is the sentence with the speaker
+and the target marked (:mod:`claimx.stance.markers`), cut to
+:data:`~claimx.stance.markers.MOST_WORDS` words.
 
 Most users want :func:`score`; the pipeline uses :meth:`StanceModel.probabilities` on the
 words it has already marked. This module imports ONNX Runtime: import it lazily.
