@@ -152,13 +152,14 @@ class Identities:
     def _build(self) -> dict[str, str]:
         first: dict[str, str] = {}
         types: dict[str, Counter[str]] = {}
+        aliased = {raw: self.alias(raw) for raw in self._types}
         spelled: dict[str, Counter[str]] = {}  # case apart: "Obama Administration"
         for raw, counts in self._types.items():
-            name, _ = self.alias(raw)
+            name = aliased[raw][0]
             spelled.setdefault(name.casefold(), Counter())[name] += counts.total()
         usual = {key: forms.most_common(1)[0][0] for key, forms in spelled.items()}
         for raw, counts in self._types.items():
-            name, table_type = self.alias(raw)
+            name, table_type = aliased[raw]
             name = usual[name.casefold()]
             first[raw] = name
             merged = types.setdefault(name, Counter())
