@@ -47,6 +47,28 @@ _SAID = {"said", "says"}
 _PARTY_MEMBERS = {"republican", "democrat", "independent"}
 #: What a person's name before it makes an organisation of: "the Clinton campaign".
 _ORG_OF_PERSON = {"administration", "campaign", "camp", "team", "government", "foundation"}
+#: Abbreviated titles written out, so that "the Florida senator" finds "Florida Sen. Marco
+#: Rubio".
+_TITLE_WORDS = {
+    "sen.": "senator",
+    "rep.": "representative",
+    "gov.": "governor",
+    "lt.": "lieutenant",
+    "gen.": "general",
+    "sec.": "secretary",
+    "atty.": "attorney",
+    "amb.": "ambassador",
+    "adm.": "admiral",
+    "col.": "colonel",
+    "capt.": "captain",
+}
+#: The first person outside quotes: the writer speaking in an op-ed or a book excerpt.
+_FIRST_PERSON = {"i", "me"}
+#: A word that makes the name after it, in an article's opening, its writer: "excerpts from
+#: bestselling [author] Dinesh D'Souza's new book".
+_WRITER_WORDS = {"author", "columnist", "contributor", "commentator"}
+#: How far into an article its writer is named: the headline and an editor's note.
+_OPENING = 600
 #: An abbreviated title before a name: "Dr.", "Sen.", "Gov.", "Lt." (two letters or more).
 _ABBREVIATED_TITLE = re.compile(r"[A-Z][a-z]{1,4}\.")
 
@@ -253,10 +275,12 @@ class Resolver:
         # Doc.ents builds new spans on every access; a byline's or dateline's names are the
         # newsroom's, never an antecedent, a speaker or a target
         credits = credit_spans(doc.text)
-        self.ents = [
-            e
-            for e in _tidy_names(doc, lexicons)
-            if not any(s <= e.start_char < t for s, t in credits)
+        tidied = _tidy_names(doc, lexicons)
+        self.ents = [e for e in tidied if not any(s <= e.start_char < t for s, t in credits)]
+        # who may be the writer (writer()): a byline's names too
+        # NER may take a writer's name for an organisation: "author [Dinesh D'Souza's]"
+        self._opening = [
+            e for e in tidied if e.label_ in ("PERSON", "ORG") and e.start_char < _OPENING
         ]
         self._ent_starts = [e.start for e in self.ents]  # sorted: entities never overlap
         self._ent_chars = [e.start_char for e in self.ents]
@@ -280,6 +304,7 @@ class Resolver:
         self._canonical: dict[tuple[int, int], str] = {}
         self._candidates: dict[tuple[str, str | None], _Candidates] = {}
         self._speakers: _Mentions | None = None  # persons who spoke, for _quoted_on
+        self._writer: tuple[Span | None] | None = None  # found once, by writer()
         self._genders: dict[str, str] = {}
         for ent in self.persons:  # an honorific settles it: "Mr. Trump", "Ms. Warren"
             sex = lexicons.honorifics.get(doc[ent.start - 1].text) if ent.start else None
@@ -301,7 +326,7 @@ class Resolver:
         # a title as by_title matches it, whole or its last words -> who has that title
         self._titled: dict[str, list[str]] = {}
         for name, role in self.roles.items():
-            lower = role.lower()
+            lower = " ".join(_TITLE_WORDS.get(w, w) for w in role.lower().split())
             keys = {lower} | {lower[i + 1 :] for i, ch in enumerate(lower) if ch == " "}
             for key in keys:
                 self._titled.setdefault(key, []).append(name)
@@ -579,20 +604,53 @@ class Resolver:
 
     def _author(self, subject: Token) -> Span | None:
         """Whose words a document stands for: "a report [by the agency]", "data [from X]",
-        "a [YouGov] poll"."""
+        "a [YouGov] poll", "early results of exit polls conducted by [Edison Research]"; one
+        that names none and is not new ("the poll", not "a poll") is by the author of the
+        last of its kind that named one."""
+        chain = [subject]
+        for _ in range(2):  # "results [of] exit polls"
+            of = next(
+                (c for c in chain[-1].children if c.dep_ == "prep" and c.lower_ == "of"), None
+            )
+            obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+            if obj is None:
+                break
+            chain.append(obj)
         nouns = self.lexicons.source_nouns
-        if subject.lemma_.lower() not in nouns and subject.lower_ not in nouns:
+        if not any(t.lemma_.lower() in nouns or t.lower_ in nouns for t in chain):
             return None
-        for child in subject.children:  # "a [YouGov] poll", "[Bloomberg]'s survey"
+        for noun in chain:
+            author = self._author_of(noun)
+            if author is not None:
+                return author
+        # a document met before: "a Bloomberg poll … the poll found", "exit polls conducted
+        # by Edison Research … early results of exit polls showed"; not a new one ("a poll")
+        known = [t for t in chain if t.lemma_.lower() in nouns or t.lower_ in nouns]
+        if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in known[0].children):
+            return None
+        for tok in reversed(self.doc[: subject.i]):
+            if tok.lemma_ == known[0].lemma_ and tok.pos_ == "NOUN":
+                author = self._author_of(tok)
+                if author is not None:
+                    return author
+        return None
+
+    def _author_of(self, noun: Token) -> Span | None:
+        """Who a document noun names as its author: a name before it ("a [YouGov] poll",
+        "[Bloomberg]'s survey") or after "by" or "from", on it or on a participle
+        ("documents released [by WikiLeaks]")."""
+        for child in noun.children:
             ent = self.ent_at(child.i) if child.dep_ in ("compound", "poss") else None
             if ent is not None and ent.label_ in ("PERSON", "ORG"):
                 return ent
-        for prep in subject.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("by", "from"):
-                for obj in prep.children:
-                    ent = self.ent_at(obj.i) if obj.dep_ == "pobj" else None
-                    if ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
-                        return ent
+        heads = [noun, *(c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN")]
+        for head in heads:
+            for prep in head.children:
+                if prep.dep_ in ("prep", "agent") and prep.lower_ in ("by", "from"):
+                    for obj in prep.children:
+                        ent = self.ent_at(obj.i) if obj.dep_ == "pobj" else None
+                        if ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
+                            return ent
         return None
 
     def _apposed_person(self, subject: Token) -> tuple[Span, str | None] | None:
@@ -636,8 +694,36 @@ class Resolver:
         start = self.doc[tokens[0]]
         return start.idx, self.doc[last].idx + len(self.doc[last])
 
+    def writer(self) -> Span | None:
+        """The one person an article names as its writer, whom its "I" outside quotes
+        means: an op-ed's headline "[Ann Coulter]: And Then There Was the One", a one-name
+        byline ("By Ann Coulter"), or the author its opening names ("excerpts from
+        bestselling author [Dinesh D'Souza]'s new book")."""
+        if self._writer is None:
+            found = {self.canonical(e): e for e in self._opening if self._writes(e)}
+            self._writer = (next(iter(found.values())) if len(found) == 1 else None,)
+        return self._writer[0]
+
+    def _writes(self, ent: Span) -> bool:
+        """Whether a name in an article's opening is given as its writer's."""
+        before = self.doc[ent.start - 1] if ent.start else None
+        if before is not None and before.lower_ in _WRITER_WORDS:
+            return True  # "bestselling author Dinesh D'Souza's new book"
+        if ent.label_ != "PERSON":
+            return False
+        line = self.doc.text.rfind("\n", 0, ent.start_char) + 1
+        if before is not None and before.text == "By":  # a byline
+            return before.idx == line
+        after = self.doc[ent.end] if ent.end < len(self.doc) else None
+        headline = line == 0 and not self.doc.text[: ent.start_char].strip()
+        return headline and after is not None and after.text == ":"  # "Ann Coulter: …"
+
     def _pronoun(self, pronoun: Token) -> Speaker:
         span = (pronoun.idx, pronoun.idx + len(pronoun))
+        if pronoun.lower_ in _FIRST_PERSON and not self.in_quote(pronoun.idx):
+            writer = self.writer()  # the writer's own "I"
+            if writer is not None:
+                return Speaker.one(self.canonical(writer), None, "person", span)
         ent = self.antecedent(pronoun)
         if ent is None or ent.root.dep_ not in _SUBJECT_DEPS:  # no subject was just named
             ent = self._quoted_on(pronoun) or ent

@@ -386,3 +386,66 @@ def test_a_pronoun_speaker_is_the_one_the_story_follows(
     start = text.rindex(mention)
     pronoun = mention.split()[0]
     assert (claim.speaker, claim.speaker_span) == (speaker, (start, start + len(pronoun)))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an op-ed's headline names its writer
+        "Ann Coulter: And Then There Was the One.\n\n"
+        "I always said that Trump would win the nomination.\n",
+        # a book excerpt's editor's note does; the note itself is nobody's claim
+        "Editor\u2019s Note: The following is an excerpt from bestselling author Dinesh "
+        "D\u2019Souza\u2019s new book.\n\nI told the judge that I had made a mistake.\n",
+        "By Ann Coulter\n\nI always said that Trump would win the nomination.\n",
+    ],
+)
+def test_the_writers_own_i_is_the_writer(text: str) -> None:
+    import claimx
+
+    claims = claimx.extract(text)
+    i = text.index("\nI ") + 1
+    writer = "Dinesh D\u2019Souza" if "Souza" in text else "Ann Coulter"
+    assert (claims[-1].speaker, claims[-1].speaker_span) == (writer, (i, i + 1))
+    assert all(c.speaker != "\u2019s Note" for c in claims)
+
+
+@pytest.mark.model
+def test_an_unsigned_i_outside_quotes_stays_unnamed() -> None:
+    import claimx
+
+    text = "Senators met on Monday after a long week in Washington.\n\nI think the bill will pass."
+    assert [c.speaker for c in claimx.extract(text) if c.speaker_span == (58, 59)] in ([], [None])
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "mention", "speaker"),
+    [
+        (  # the author after a participle, through "results of"
+            "Trump won the state. Early results of exit polls conducted by Edison Research "
+            "showed that voters were angry.",
+            "Early results of exit polls conducted by Edison Research",
+            "Edison Research",
+        ),
+        (  # "the poll" is the poll the article named
+            "A new Bloomberg Politics poll shows Clinton ahead. The poll found that voters "
+            "were split.",
+            "poll",
+            "Bloomberg Politics",
+        ),
+        (  # an abbreviated title written out
+            "Florida Sen. Marco Rubio and Texas Sen. Ted Cruz met on Monday. The Florida "
+            "senator said he would stay in the race.",
+            "Florida senator",
+            "Marco Rubio",
+        ),
+    ],
+)
+def test_a_description_is_who_it_describes(text: str, mention: str, speaker: str) -> None:
+    import claimx
+
+    claim = claimx.extract(text)[-1]
+    start = text.rindex(mention)
+    assert (claim.speaker, claim.speaker_span) == (speaker, (start, start + len(mention)))

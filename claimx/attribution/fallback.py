@@ -30,8 +30,8 @@ def colon_frames(art: Article, found: list[Frame]) -> list[Frame]:
         ents = [
             e
             for e in art.resolver.ents_starting(head.start, head.end)
-            if e.end == head.end and e.label_ in _COLON_SPEAKERS
-        ]
+            if e.end == head.end and e.label_ in _COLON_SPEAKERS and e[0].tag_ != "POS"
+        ]  # not the piece NER cuts from "Editor['s Note]:"
         if not ents or art.resolver.in_quote(m.end(1)):
             continue
         speaker = art.resolver.entity_speaker(ents[0], (head.start_char, head.end_char))
