@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from .errors import ExtractionError, ModelError
 from .types import DEFAULT_STANCE, Claim
@@ -41,6 +41,9 @@ def load(model: str | None = None, *, stance: str = DEFAULT_STANCE) -> Language:
     ``stance``: ``"model"`` (default) decides the stance toward each target with the trained
     stance model (:mod:`claimx.stance`) and what the rules know for sure; ``"rules"`` with
     cue priors and a polarity lexicon alone.
+
+    A text claimx itself fails on gets ``doc._.claimx_error`` instead of claims
+    (:func:`claimx.component.record_error` is the claimx component's error handler).
     """
     import spacy
 
@@ -62,6 +65,9 @@ def load(model: str | None = None, *, stance: str = DEFAULT_STANCE) -> Language:
             "claimx needs an English pipeline with a parser and NER"
         )
     component.add_to(nlp, stance)
+    extractor = cast(component.ClaimExtractor, nlp.get_pipe("claimx"))
+    # spaCy's stub types a handler as NoReturn, though its own ignore_error returns
+    extractor.set_error_handler(component.record_error)  # type: ignore[arg-type]
     return nlp
 
 

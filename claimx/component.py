@@ -4,16 +4,24 @@
 ``doc._.claims``. ``claimx_blocks`` keeps sentences from crossing the line break that
 ends a headline or heading, and lets the models read CRLF as LF; the ``claimx`` factory
 adds it first in the pipeline itself.
+
+Errors go the spaCy way: ``claimx`` raises, and hands them to its error handler in
+``nlp.pipe`` and ``nlp(text)``; :func:`record_error` is the handler :func:`claimx.load`
+sets, which notes the error on the doc and goes on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from spacy import util
 from spacy.language import Language
+from spacy.pipeline import Pipe
 from spacy.tokens import Doc
+from spacy.util import SimpleFrozenList
 
 from . import attribution, blocks
 from .cues import CueLexicon
@@ -22,7 +30,8 @@ from .stance import StanceModel, default_model, load
 from .types import DEFAULT_STANCE, STANCE_MODES, Claim
 
 Doc.set_extension("claimx_records", default=None, force=True)
-# set when extraction failed on this doc (a bug in claimx): "ExceptionType: message"
+# set by record_error when extraction failed on this doc (a bug in claimx):
+# "ExceptionType: message"
 Doc.set_extension("claimx_error", default=None, force=True)
 if not Doc.has_extension("claims"):
     # Records are stored as plain dicts so that docs survive nlp.pipe(n_process=...).
@@ -44,7 +53,7 @@ def claimx_blocks(doc: Doc) -> Doc:
     return doc
 
 
-class ClaimExtractor:
+class ClaimExtractor(Pipe):
     """Finds attributed claims in a parsed ``Doc`` and stores them in ``doc._.claims``.
 
     ``stance``: ``"model"`` (default) scores the speaker's stance toward each target with the
@@ -54,7 +63,14 @@ class ClaimExtractor:
     the cue's prior and a polarity lexicon alone.
 
     ``lexicons`` holds every word list extraction uses (:class:`claimx.lexicons.Lexicons`):
-    the packaged ones, or those ``initialize`` read; ``to_disk`` and ``to_bytes`` save them.
+    the packaged ones, or those ``initialize`` read. ``to_disk``/``to_bytes`` save, and
+    ``from_disk``/``from_bytes`` restore, two fields, each of which ``exclude`` can leave out:
+    ``"lexicons"`` (one TSV file a list, in the component's folder) and ``"stance_model"``
+    (the stance model's files, in its subfolder ``stance``; none with ``stance="rules"``).
+
+    As a spaCy :class:`~spacy.pipeline.Pipe`, it raises where extraction fails, and
+    ``pipe`` hands the error to the handler ``set_error_handler`` set (by default one that
+    raises again): a doc it fails on is not yielded.
     """
 
     def __init__(self, nlp: Language, name: str = "claimx", stance: str = DEFAULT_STANCE) -> None:
@@ -67,11 +83,7 @@ class ClaimExtractor:
             self.stance_model = default_model()
 
     def __call__(self, doc: Doc) -> Doc:
-        try:
-            claims = attribution.find_claims(doc, self.lexicons, self.stance_model)
-        except Exception as exc:  # one odd article must not end a batch of thousands
-            doc._.claimx_error = f"{type(exc).__name__}: {exc}"
-            claims = []
+        claims = attribution.find_claims(doc, self.lexicons, self.stance_model)
         doc._.claimx_records = [c.to_dict() for c in claims]
         return doc
 
@@ -94,27 +106,56 @@ class ClaimExtractor:
         if stance_model is not None:
             self.stance_model = load(stance_model)
 
-    def to_disk(self, path: str | Path, *, exclude: Any = ()) -> None:
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        self.lexicons.to_disk(path)
-        if self.stance_model is not None:
+        if "lexicons" not in exclude:
+            self.lexicons.to_disk(path)
+        if "stance_model" not in exclude and self.stance_model is not None:
             self.stance_model.to_disk(path / "stance")
 
-    def from_disk(self, path: str | Path, *, exclude: Any = ()) -> ClaimExtractor:
+    def from_disk(
+        self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()
+    ) -> ClaimExtractor:
+        """Restore the fields ``path`` holds; without a stance model there, keep this one."""
         path = Path(path)
-        self.lexicons = Lexicons.from_disk(path)
-        if (path / "stance").is_dir():
+        if "lexicons" not in exclude:
+            self.lexicons = Lexicons.from_disk(path)
+        if "stance_model" not in exclude and (path / "stance").is_dir():
             self.stance_model = load(path / "stance")
         return self
 
-    def to_bytes(self, *, exclude: Any = ()) -> bytes:
-        """The word lists; a stance model is not included (``to_disk`` saves it)."""
-        return self.lexicons.to_bytes()
+    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
+        fields = {"lexicons": self.lexicons.to_bytes}
+        if self.stance_model is not None:
+            fields["stance_model"] = self.stance_model.to_bytes
+        return util.to_bytes(fields, exclude)
 
-    def from_bytes(self, data: bytes, *, exclude: Any = ()) -> ClaimExtractor:
-        self.lexicons = Lexicons.from_bytes(data)
+    def from_bytes(
+        self, data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()
+    ) -> ClaimExtractor:
+        """Restore the fields ``data`` holds; without a stance model there, keep this one."""
+
+        def set_lexicons(field: bytes) -> None:
+            self.lexicons = Lexicons.from_bytes(field)
+
+        def set_stance_model(field: bytes) -> None:
+            self.stance_model = StanceModel.from_bytes(field)
+
+        fields: dict[str, Callable[[bytes], Any]] = {
+            "lexicons": set_lexicons,
+            "stance_model": set_stance_model,
+        }
+        util.from_bytes(data, fields, exclude)
         return self
+
+
+def record_error(name: str, proc: Any, docs: list[Doc], exc: Exception) -> None:
+    """An error handler (spaCy's ``set_error_handler``) that notes the error on each doc as
+    ``doc._.claimx_error`` ("ExceptionType: message") and goes on, so that one odd article
+    does not end a batch of thousands."""
+    for doc in docs:
+        doc._.claimx_error = f"{type(exc).__name__}: {exc}"
 
 
 @Language.factory(

@@ -50,15 +50,19 @@ DEPTH = 2
 def parse_batch(nlp: Language, texts: list[str]) -> list[Result]:
     """Claim records for each text; a text that breaks the pipeline fails alone.
 
-    The claimx component already catches its own errors per doc; this catches the rest
-    (the tokenizer or parser raising on one odd text), so that one text never costs the
-    others in its batch.
+    The error handler of :func:`claimx.load`'s claimx component notes its own errors on
+    the doc; like any spaCy component's, ``nlp.pipe`` then leaves that doc out, so the
+    results are read from the docs made here, which the pipeline annotates in place. This
+    catches the rest (the tokenizer or parser raising on one odd text), so that one text
+    never costs the others in its batch.
     """
     try:
         # the strings of a batch's words are freed with it: a vocabulary that kept every
         # word ever seen grew without end over a corpus (spaCy's memory zones)
         with nlp.memory_zone():
-            docs = list(nlp.pipe(texts))
+            docs = [nlp.make_doc(text) for text in texts]
+            for _ in nlp.pipe(docs):
+                pass
             return [(doc._.claimx_records or [], doc._.claimx_error) for doc in docs]
     except Exception as exc:
         if len(texts) == 1:

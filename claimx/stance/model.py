@@ -17,11 +17,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import srsly
 
 from ..types import STANCES as LABELS  # the classes, in a fixed order
 from ..types import Stance
@@ -36,15 +38,23 @@ MAX_PIECES = 96
 
 
 def default_path() -> Path:
-    """The shipped model's directory (``CLAIMX_STANCE_MODEL`` overrides it)."""
+    """The shipped model's directory: the package's resource ``claimx.stance_pipeline``.
+
+    ``CLAIMX_STANCE_MODEL`` overrides it: ``bench/stance_bench.py --model`` hands its model to
+    the ``claimx extract`` it runs this way.
+    """
     env = os.environ.get("CLAIMX_STANCE_MODEL")
     if env:
         return Path(env)
     try:
-        from .. import stance_pipeline
-    except ImportError:  # Python run from the checkout's root imports claimx/ as it is there
+        folder = resources.files("claimx.stance_pipeline")
+    except ModuleNotFoundError:
+        # Python run from the checkout's root (bench/ puts it first on sys.path) imports the
+        # source folder claimx/, where the install's mapping of models/stance is absent
         return Path(__file__).resolve().parents[2] / "models" / "stance"
-    return stance_pipeline.PATH
+    if not isinstance(folder, Path):
+        raise FileNotFoundError(f"the stance model at {folder} is not a folder to read it from")
+    return folder
 
 
 def calibrate(probs: Probs, temperature: float) -> Probs:
@@ -59,16 +69,26 @@ def calibrate(probs: Probs, temperature: float) -> Probs:
 
 class StanceModel:
     """A loaded stance model; cheap to call, safe to reuse. One thread: claimx runs one
-    process per core (``-j``), and the parse beside it is single-threaded too."""
+    process per core (``-j``), and the parse beside it is single-threaded too.
 
-    def __init__(self, path: Path) -> None:
+    It is read from the folder ``path``, or, without one, from ``files``: the contents of
+    each of :data:`FILES` (what :meth:`to_bytes` saves), which it then keeps.
+    """
+
+    def __init__(
+        self, path: Path | None = None, *, files: Mapping[str, bytes] | None = None
+    ) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
+        if (path is None) == (files is None):
+            raise TypeError("StanceModel takes either a folder or the contents of its files")
         self.path = path
-        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        self.files = None if files is None else {name: files[name] for name in FILES}
+        where = path if path is not None else "<bytes>"
+        meta = json.loads(self.read("meta.json"))
         if tuple(meta.get("labels", ())) != LABELS:
-            raise ValueError(f"stance model at {path} has labels {meta.get('labels')}")
+            raise ValueError(f"stance model at {where} has labels {meta.get('labels')}")
         #: Softmax temperature fitted on held-out data by the build (1: as trained).
         self.temperature = float(meta.get("temperature", 1.0))
         #: Offsets added to each class's logit, fitted on held-out data for macro F1: trained
@@ -76,15 +96,24 @@ class StanceModel:
         biases = meta.get("biases", {})
         self.biases = np.array([float(biases.get(label, 0.0)) for label in LABELS])
         self.meta = meta
-        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self.tokenizer = Tokenizer.from_str(self.read("tokenizer.json").decode("utf-8"))
         self.tokenizer.enable_truncation(MAX_PIECES)
         self.tokenizer.no_padding()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
+        # from a folder, ONNX Runtime reads the weights itself: no second copy stays in memory
+        weights = str(path / "model.onnx") if path is not None else self.read("model.onnx")
         self.session = onnxruntime.InferenceSession(
-            str(path / "model.onnx"), options, providers=["CPUExecutionProvider"]
+            weights, options, providers=["CPUExecutionProvider"]
         )
+
+    def read(self, name: str) -> bytes:
+        """The contents of the model's file ``name`` (one of :data:`FILES`)."""
+        if self.files is not None:
+            return self.files[name]
+        assert self.path is not None  # __init__ took one or the other
+        return (self.path / name).read_bytes()
 
     def probabilities(
         self, inputs: Iterable[str | Sequence[str]], batch_size: int = 32
@@ -115,7 +144,23 @@ class StanceModel:
         """Copy the model's files to the folder ``path``."""
         path.mkdir(parents=True, exist_ok=True)
         for name in FILES:
-            shutil.copy2(self.path / name, path / name)
+            if self.path is not None:
+                shutil.copy2(self.path / name, path / name)
+            else:
+                (path / name).write_bytes(self.read(name))
+
+    def to_bytes(self) -> bytes:
+        """The model's files, for :meth:`from_bytes`."""
+        return srsly.msgpack_dumps({name: self.read(name) for name in FILES})
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> StanceModel:
+        """The model whose files :meth:`to_bytes` gave as ``data``."""
+        files = srsly.msgpack_loads(data)
+        missing = [name for name in FILES if name not in files]
+        if missing:
+            raise ValueError(f"no stance model in these bytes (missing {', '.join(missing)})")
+        return cls(files=files)
 
 
 def load(path: Path | str | None = None) -> StanceModel:
