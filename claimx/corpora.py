@@ -24,10 +24,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .errors import InputError
-from .inputs import _BOMS, Input, Problem, decode
+from .inputs import _BOMS, Input, Problem, as_input, decode
 from .types import Article, Scalar
 
 #: The kinds of input claimx reads.
@@ -167,7 +167,7 @@ def file_name(ident: str) -> str:
 
 
 def read_articles(
-    item: Input,
+    item: Input | str | os.PathLike[str],
     options: ReadOptions | None = None,
     *,
     on_problem: Problem | None = None,
@@ -178,6 +178,7 @@ def read_articles(
 ) -> Iterator[Article]:
     """The articles of one input, in order, read as they are asked for.
 
+    item: an :class:`Input`, or the path of one file (``-``: standard input).
     on_problem: told of what cannot be read, as an :class:`InputError` (``skipped=True``
         for an article left out on purpose, such as a page without article text); the rest
         is read on. Without it, the first problem raises.
@@ -186,6 +187,7 @@ def read_articles(
     start, on_place: for a file of records, where to start reading (from its start if
         None), and see :data:`OnPlace`.
     """
+    item = as_input(item)
     options = options or ReadOptions()
     report = on_problem or _raise
     count = _Counted(None)
@@ -380,7 +382,8 @@ def html_article(
     page: bytes | str, encoding: str | None = None, url: str | None = None
 ) -> tuple[str, dict[str, Scalar]]:
     """The main text of an HTML page, as trafilatura extracts it (boilerplate, markup and
-    comments left out, entities decoded), and its title, date, url and site name.
+    comments left out, entities decoded), and its title, date, url and site name (see
+    :func:`_sitename`).
 
     encoding: for a page whose bytes are not UTF-8, used where the page does not say its
         own (trafilatura reads the page's charset and guesses otherwise).
@@ -392,8 +395,12 @@ def html_article(
             page.decode("utf-8")
         except UnicodeDecodeError:
             page = page.decode(encoding, errors="replace")
+    # parsed once here, for the page's own og:site_name; trafilatura works on a copy
+    tree = trafilatura.load_html(page)
+    if tree is None:
+        return "", {"title": None, "date": None, "url": url, "sitename": None}
     document = trafilatura.bare_extraction(
-        page,
+        tree,
         url=url,
         with_metadata=True,
         include_comments=False,
@@ -404,14 +411,36 @@ def html_article(
         deduplicate=False,
     )
     get = getattr
+    title = get(document, "title", None)
+    page_url = get(document, "url", None) or url
     metadata: dict[str, Scalar] = {
-        "title": get(document, "title", None),
+        "title": title,
         "date": get(document, "date", None),
-        "url": get(document, "url", None) or url,
-        "sitename": get(document, "sitename", None),
+        "url": page_url,
+        "sitename": _sitename(get(document, "sitename", None), title, tree, page_url),
     }
     text = get(document, "text", None) or ""
     return text.replace("\x00", ""), metadata
+
+
+def _sitename(found: str | None, title: str | None, tree: Any, url: str | None) -> str | None:
+    """The outlet of a page: trafilatura's site name, unless it is the headline (which it
+    takes from a schema.org ``WebPage``'s name, or from a ``<title>`` part with a dot in it);
+    else the page's ``og:site_name``, unless that is the headline too; else the host of its
+    canonical URL, without ``www.``; else None."""
+    headline = " ".join((title or "").split()).casefold()
+
+    def named(value: object) -> str | None:
+        name = value.strip() if isinstance(value, str) else ""
+        return name if name and " ".join(name.split()).casefold() != headline else None
+
+    if name := named(found):
+        return name
+    for content in tree.xpath('//meta[@property="og:site_name"]/@content'):
+        if name := named(str(content)):
+            return name
+    host = urlsplit(url.strip()).hostname if url else None
+    return host.removeprefix("www.") if host else None
 
 
 # trafilatura and htmldate log what they discard; claimx reports what matters itself.

@@ -3,10 +3,13 @@
 A corpus is cut into partitions (runs of one-article files, record ranges of JSON Lines, CSV
 and WARC files); each partition is a Dask task that loads the pipeline once per worker
 process (``claimx.load`` is cached) and writes its claims to one gzipped JSON Lines file,
-atomically, so that a file that is there is a partition done, and a re-run skips it. Dask
-retries a task whose worker died; an article claimx fails on is reported and skipped.
+atomically, so that a file that is there is a partition done, and a re-run skips it (and
+removes the temporary files that a task killed mid-partition left). Dask retries a task
+whose worker died; an article claimx fails on is reported and skipped.
 
-Needs ``pip install "claimx[dask]"`` (dask and distributed); import this module only then.
+Needs claimx's ``dask`` extra (dask and distributed; claimx is not on PyPI): in a checkout,
+``pip install -e '.[dask]'`` (``make dev`` installs it too); from a wheel,
+``pip install 'claimx-VERSION-py3-none-any.whl[dask]'``. Import this module only then.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import gzip
 import io
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import signal
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
@@ -48,6 +52,7 @@ WORKER_CONFIG: dict[str, Any] = {"distributed.nanny.pre-spawn-environ.MALLOC_TRI
 log = logging.getLogger("claimx.dask")
 _RANGE = re.compile(r"\d{6,}-\d{6,}")  # a record file's partition: 000500-000999
 _RUN = re.compile(r"\+\d+$")  # a run of one-article files: a.txt+499
+_TMP = re.compile(r"\.(.+)\.[0-9a-f]{12}\.tmp")  # writers.replacing's file for .../name
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,39 @@ def stale(output_dir: Path, parts: Sequence[Partition]) -> list[Path]:
     partitions of a folder that holds ``a.txt``.
     """
     wanted = {output_file(output_dir, part) for part in parts}
+    folders, ours = _partition_names(output_dir, parts)
+    found = (
+        path
+        for folder in folders
+        if folder.is_dir()
+        for path in folder.iterdir()
+        if path.name.endswith(SUFFIX) and path not in wanted and path.is_file()
+    )
+    return sorted(path for path in found if ours(path))
+
+
+def leftovers(output_dir: Path, parts: Sequence[Partition]) -> list[Path]:
+    """The temporary files of partition files (``.000000-000499.jsonl.gz.<12 hex>.tmp``, see
+    :func:`~claimx.writers.replacing`) in the folders the plan writes to, as :func:`stale`
+    tells a partition's name. A task leaves one when its worker dies mid-partition (Ctrl-C,
+    say); nothing renames it later, and no re-run reuses it."""
+    folders, ours = _partition_names(output_dir, parts)
+    found = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            match = _TMP.fullmatch(path.name)
+            if match and match[1].endswith(SUFFIX) and ours(path.with_name(match[1])):
+                found.append(path)
+    return sorted(found)
+
+
+def _partition_names(
+    output_dir: Path, parts: Sequence[Partition]
+) -> tuple[set[Path], Callable[[Path], bool]]:
+    """The folders ``parts`` write to, and what tells whether a file's name there is that of
+    a partition's file (see :func:`stale`)."""
     ranges: set[Path] = set()  # folders of record files' partitions
     names: dict[Path, set[str]] = {}  # folders of one-article files' runs: their inputs
     for part in parts:
@@ -176,14 +214,13 @@ def stale(output_dir: Path, parts: Sequence[Partition]) -> list[Path]:
             return True
         return _RUN.sub("", stem) in names.get(path.parent, ())
 
-    found = (
-        path
-        for folder in ranges | names.keys()
-        if folder.is_dir()
-        for path in folder.iterdir()
-        if path.name.endswith(SUFFIX) and path not in wanted and path.is_file()
-    )
-    return sorted(path for path in found if ours(path))
+    return ranges | names.keys(), ours
+
+
+def _remove(paths: Sequence[Path]) -> None:
+    for path in paths:
+        with suppress(FileNotFoundError):  # gone already: a task renamed or removed it
+            path.unlink()
 
 
 def run_partition(
@@ -270,7 +307,8 @@ def _write_atomically(target: Path, records: Iterator[dict[str, Any]]) -> None:
 
 def connect(scheduler: str) -> Client:
     """A client of the scheduler at ``scheduler`` (``tcp://host:8786``), or of a new local
-    cluster of N one-thread worker processes for ``local:N``."""
+    cluster of N one-thread worker processes for ``local:N`` (which leave Ctrl-C to this
+    process: see :func:`dask_setup`)."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -283,12 +321,25 @@ def connect(scheduler: str) -> Client:
             raise ClaimxError(f"--scheduler {scheduler}: give local:N with N at least 1")
         with dask.config.set(WORKER_CONFIG):
             cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                preload=[__name__],  # dask_setup
             )
         client = Client(cluster)
         client.cluster_owned = cluster  # type: ignore[attr-defined]
         return client
     return Client(scheduler)
+
+
+def dask_setup(worker: Any) -> None:
+    """Run in each worker process of a ``local:N`` cluster as it starts (a Dask preload):
+    Ctrl-C, which the terminal sends to every process of the run, is left to the client,
+    which stops the run and closes the cluster; a worker killed by it mid-task instead
+    printed its traceback and left its partition's temporary file."""
+    with suppress(ValueError):  # only the main thread sets handlers; Dask's worker runs there
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def close(client: Client) -> None:
@@ -310,9 +361,14 @@ def extract_partitions(
     force: bool = False,
 ) -> Iterator[Done]:
     """Run the partitions on the cluster; yield each one's :class:`Done` as it finishes
-    (those whose file is there already first, without a task)."""
+    (those whose file is there already first, without a task).
+
+    The temporary files that tasks of an earlier run left (see :func:`leftovers`) are
+    removed first, and those of this run's tasks when it ends, however it ends.
+    """
     from distributed import as_completed
 
+    _remove(leftovers(output_dir, parts))
     todo = []
     for part in parts:
         if not force and output_file(output_dir, part).exists():
@@ -347,6 +403,10 @@ def extract_partitions(
                 yield future.result()
     finally:
         client.cancel(futures)
+        # A cancelled task that still runs then fails to rename its file: it is redone, as
+        # the rest of this run's. What this misses, the next run removes.
+        with suppress(OSError):
+            _remove(leftovers(output_dir, todo))
 
 
 def extract_bag(

@@ -2,8 +2,9 @@
 
 Each article goes in with its claims in one transaction, so that however a run ends (Ctrl-C,
 SIGKILL, a full disk) every article is either wholly in the database or absent; a re-run
-skips the articles already in and so resumes where the last one stopped. The database is
-what sqlite-utils and Datasette read: indexes on speaker and target, and full-text search
+skips the articles already in and so resumes where the last one stopped. While it writes,
+the database is in WAL mode; closed, it is one file again, without ``-wal`` or ``-shm``. It
+is what sqlite-utils and Datasette read: indexes on speaker and target, and full-text search
 on quotes (``claims_fts``, an FTS5 index kept in step by triggers).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +128,7 @@ class ClaimsDatabase:
             )
         # WAL: a commit is one append, cheap enough for one per article, and a killed run
         # leaves the file whole (the next open rolls the log forward or drops the tail).
+        # Set on every open, since close goes back to the rollback journal.
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = ON")
@@ -194,7 +197,16 @@ class ClaimsDatabase:
         )
 
     def close(self) -> None:
-        """Close the database (its write-ahead log is folded into the file)."""
+        """Close the database, its write-ahead log folded into the file and removed.
+
+        Leaving WAL mode for the rollback journal deletes ``-wal`` and ``-shm`` now, and a
+        reader that opens the file read-only later (``claimx summary``, Datasette) creates
+        neither, as it would for a file in WAL mode. It needs the file to itself: while
+        another connection has it open, the log stays for that one to fold in.
+        """
+        with suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA busy_timeout = 0")  # another reader: do not wait
+            self.conn.execute("PRAGMA journal_mode = DELETE")
         self.conn.close()
 
     def __enter__(self) -> ClaimsDatabase:

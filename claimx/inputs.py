@@ -61,11 +61,19 @@ def expand(
     A file named on its own is read whatever it is (a FIFO from ``<(...)`` included); see
     :func:`walk` for folders and ``on_problem``.
     """
-    if arg == STDIN:
-        return [Input(STDIN, None, PurePath("stdin"))]
-    if os.path.isdir(arg):
+    if arg != STDIN and os.path.isdir(arg):
         return walk(arg, glob, on_problem)
-    return [Input(printable(arg), Path(arg), PurePath(Path(arg).name))]
+    return [as_input(arg)]
+
+
+def as_input(path: Input | str | os.PathLike[str]) -> Input:
+    """The input a path names as one file (``-``: standard input); an input as it is."""
+    if isinstance(path, Input):
+        return path
+    arg = os.fspath(path)
+    if arg == STDIN:
+        return Input(STDIN, None, PurePath("stdin"))
+    return Input(printable(arg), Path(arg), PurePath(Path(arg).name))
 
 
 def walk(

@@ -43,7 +43,11 @@ EXTENSIONS = {
     "csv": ".csv",
     "table": ".txt",
 }
+#: The output formats, the one registry the CLI takes its -f choices from: claims (here),
+#: the network (:mod:`claimx.network`) and the summary (:mod:`claimx.summary`).
 FORMATS = tuple(EXTENSIONS)
+NETWORK_FORMATS = ("json", "csv", "gexf", "graphml")
+SUMMARY_FORMATS = ("table", "json", "csv")
 SPAN_FIELDS = ("speaker_span", "cue_span", "target_span")
 #: Fields whose value is a list of mappings: one CSV cell each, as compact JSON.
 JSON_FIELDS = ("targets",)
@@ -226,8 +230,10 @@ CSV_COLUMNS: tuple[str, ...] = _csv_columns(FIELDS)
 
 # OWASP's CSV-injection guidance: a cell starting with one of these is a formula (or may
 # become one) in a spreadsheet. Apostrophes already in front count as part of the prefix, so
-# that the rule can be inverted: see csv_row.
-_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+# that the rule can be inverted: see csv_row. A "-" on its own (stdin's source) or starting
+# a plain negative number is no formula, and is left as it is unless apostrophes come first
+# (so that the inverse rule stays the one csv_row gives).
+_FORMULA = re.compile(r"'+[=+\-@\t\r]|[=+@\t\r]|-(?!(?:\d+(?:\.\d+)?)?\Z)")
 
 
 def text_cell(value: str) -> str:
@@ -248,8 +254,9 @@ def csv_row(record: Record, article_keys: Iterable[str] = ()) -> list[str]:
     the empty cell, numbers their ``str()``, ``targets`` one cell of compact JSON (``[]`` for
     none; ``json.loads`` gives the list back as is). A text cell that starts with ``=``,
     ``+``, ``-``, ``@``, tab or carriage return, after any apostrophes, gets one more ``'`` in
-    front, which spreadsheets show as text; to read the text back, drop the first character of
-    a text cell that matches ``'+[=+\\-@\\t\\r]``.
+    front, which spreadsheets show as text, except a lone ``-`` and a negative number such as
+    ``-12`` or ``-0.5``, which are no formulas; to read the text back, drop the first
+    character of a text cell that matches ``'+[=+\\-@\\t\\r]``.
     """
     cells: list[str] = []
     for key in FIELDS:
