@@ -1,6 +1,7 @@
 """Claims read back for the corpus views (``claimx network``, ``claimx summary``): from JSON
-Lines as ``claimx extract -f jsonl`` writes them (gzipped or not), or from a claims database
-(``claimx extract --db``), as one stream of claim records.
+Lines as ``claimx extract -f jsonl`` writes them (gzipped or not), from a claims database
+(``claimx extract --db``), or from the JSON or YAML files of ``extract -o``, as one stream
+of claim records.
 
 A record is what :meth:`Claim.to_dict` makes, the ``article`` mapping included where the
 article came with metadata: a database gives back exactly the records that ``-f jsonl``
@@ -13,6 +14,7 @@ which news exports name in many ways: see :data:`DATE_KEYS` and :data:`OUTLET_KE
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import io
 import json
@@ -25,6 +27,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import yaml
+
 from .db import CLAIM_COLUMNS, SCHEMA_VERSION, DatabaseError, claim_record
 from .errors import InputError
 from .inputs import Problem, printable
@@ -32,6 +36,8 @@ from .types import ARTICLE_FIELD, Article
 
 Record = dict[str, Any]
 
+#: Files of one article's claims that ``extract -o`` writes, by extension, and their kind.
+DOCUMENT_SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 #: The first bytes of every SQLite database file.
 SQLITE_HEADER = b"SQLite format 3\x00"
 _GZIP = b"\x1f\x8b"
@@ -65,9 +71,15 @@ _FIX = (
 
 def claims_kind(path: str | Path) -> str | None:
     """What a file holds, by its first bytes: ``"db"`` (a claims database), ``"jsonl"``
-    (JSON Lines of claim records, gzipped or not), or None (anything else, such as
-    articles, which are to be extracted first; or a file that cannot be read)."""
+    (JSON Lines of claim records, gzipped or not), ``"json"`` or ``"yaml"`` (one article's
+    claims as ``extract -o`` writes them in those formats, found by the file's extension),
+    or None (anything else, such as articles, which are to be extracted first; or a file
+    that cannot be read)."""
+    suffix = Path(path).suffix.lower()
     try:
+        if suffix in DOCUMENT_SUFFIXES:
+            _document(path, DOCUMENT_SUFFIXES[suffix])
+            return DOCUMENT_SUFFIXES[suffix]
         with open(path, "rb") as raw:
             head = raw.read(len(SQLITE_HEADER))
             if head == SQLITE_HEADER:
@@ -78,25 +90,47 @@ def claims_kind(path: str | Path) -> str | None:
                     record = json.loads(line)
                     is_claim = isinstance(record, dict) and record.keys() >= CLAIM_KEYS
                     return "jsonl" if is_claim else None
-    except (OSError, EOFError, ValueError, zlib.error):  # ValueError: not JSON or UTF-8
+    except (OSError, EOFError, ValueError, zlib.error, InputError):  # ValueError: not JSON
         return None
     return None
 
 
 def iter_claims(path: str | Path, *, on_problem: Problem | None = None) -> Iterator[Record]:
-    """The claim records in ``path``, a claims database or JSON Lines of claims (gzipped or
-    not), in the order they were written.
+    """The claim records in ``path``, in the order they were written: a claims database,
+    JSON Lines of claims (gzipped or not), or one article's claims in JSON or YAML.
 
     on_problem: told of a line that is not a claim record (as an :class:`InputError`, with
         ``skipped=False``); the rest is read on. Without it, the first such line raises.
         A database that is not claimx's raises :class:`~claimx.db.DatabaseError`.
     """
+    kind = DOCUMENT_SUFFIXES.get(Path(path).suffix.lower())
+    if kind is not None:
+        yield from _document(path, kind)
+        return
     with open(path, "rb") as raw:
         head = raw.read(len(SQLITE_HEADER))
     if head == SQLITE_HEADER:
         yield from iter_database(path)
     else:
         yield from iter_jsonl(path, on_problem=on_problem)
+
+
+def _document(path: str | Path, kind: str) -> list[Record]:
+    """The claim records of one JSON or YAML file that ``extract -o`` wrote: a list of
+    records (empty for an article without claims); :class:`InputError` if it is not."""
+    label = printable(str(path))
+    with open(path, encoding="utf-8") as f:
+        try:
+            if kind == "json":
+                value = json.load(f)
+            else:
+                value = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except (ValueError, yaml.YAMLError) as exc:  # ValueError: not JSON or UTF-8
+            raise InputError(label, f"is not valid {kind.upper()} ({exc})", _FIX) from exc
+    records = value if isinstance(value, list) else None
+    if records is None or not all(isinstance(r, dict) and r.keys() >= CLAIM_KEYS for r in records):
+        raise InputError(label, "is not a list of claim records", _FIX)
+    return records
 
 
 def iter_jsonl(path: str | Path, *, on_problem: Problem | None = None) -> Iterator[Record]:
@@ -190,8 +224,16 @@ def _article(ident: str, metadata: str | None) -> Record | None:
 
 
 def is_iso_date(value: str) -> bool:
-    """Whether ``value`` is an ISO date or a prefix of one (``2016``, ``2016-03``)."""
-    return _ISO.fullmatch(value) is not None
+    """Whether ``value`` is an ISO date or a prefix of one (``2016``, ``2016-03``) that
+    names a real month and day (not ``2024-13`` or ``2023-02-29``)."""
+    if _ISO.fullmatch(value) is None:
+        return False
+    year, month, day = [*value.split("-"), "01", "01"][:3]
+    try:
+        datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 def article_date(record: Mapping[str, Any]) -> str | None:

@@ -36,13 +36,13 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 from .claimsource import speakers
 from .entities import Identities
 from .types import STANCES
-from .writers import replacing, text_cell
+from .writers import NETWORK_FORMATS, replacing, text_cell
 
 if TYPE_CHECKING:
     import networkx as nx
 
 #: The formats a network is written in.
-FORMATS = ("json", "csv", "gexf", "graphml")
+FORMATS = NETWORK_FORMATS
 #: The node type of a target that never speaks.
 TARGET_TYPE = "target"
 # Which type a speaker given several gets when they are as frequent: the first here.
@@ -282,11 +282,14 @@ def write_graphml(network: Network, out: IO[bytes]) -> None:
 
 def csv_paths(output: str | Path) -> tuple[Path, Path]:
     """Where ``-f csv -o OUTPUT`` writes the edge and the node list: ``edges.csv`` and
-    ``nodes.csv`` in OUTPUT if it is a folder (or ends with a ``/``), else OUTPUT as a
+    ``nodes.csv`` in OUTPUT if it is a folder (or ends with a ``/``); beside a file name
+    OUTPUT that ends in ``.csv`` (``net.csv`` gives ``net-edges.csv``); else OUTPUT as a
     prefix of both names (``polnear-`` gives ``polnear-edges.csv``)."""
     text = os.fspath(output)
     if os.path.isdir(text) or text.endswith(os.sep) or text.endswith("/"):
         return Path(text, "edges.csv"), Path(text, "nodes.csv")
+    if text.lower().endswith(".csv"):
+        text = text[: -len(".csv")] + "-"
     return Path(text + "edges.csv"), Path(text + "nodes.csv")
 
 

@@ -34,13 +34,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 from .claimsource import article_key, article_month, article_outlet, speakers
 from .entities import Identities
 from .types import STANCES
-from .writers import text_cell
+from .writers import SUMMARY_FORMATS, text_cell
 
 if TYPE_CHECKING:
     from rich.console import Group
 
 #: The formats a summary is written in.
-FORMATS = ("table", "json", "csv")
+FORMATS = SUMMARY_FORMATS
 #: How many speakers, targets and outlets a summary lists by default.
 DEFAULT_TOP = 10
 #: The key of claims whose article does not give its outlet or month.

@@ -408,7 +408,7 @@ def test_progress_bar_keeps_stdout_clean(
     run: Run, tmp_path: Path, fake_library: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The bar is only drawn on a terminal; force it to check it never touches stdout.
-    monkeypatch.setattr("claimx.cli._progress_fits", lambda console, output_dir: True)
+    monkeypatch.setattr("claimx.progress.fits", lambda console, printing: True)
     articles(tmp_path, {"a.txt": SMITH, "b.txt": LEE})
     result = run("extract", "-f", "json", tmp_path)
     assert result.exit_code == 0
