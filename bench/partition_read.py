@@ -21,7 +21,7 @@ import json
 import time
 from pathlib import Path
 
-from claimx import dask as on_dask
+from claimx import cluster as on_dask
 from claimx.corpora import ReadOptions, detect_format, read_articles
 from claimx.inputs import expand
 
@@ -93,7 +93,7 @@ def main() -> None:
 
     start = time.process_time()
     problems: list[str] = []
-    read = sum(1 for p in parts for _ in on_dask._articles(p, ReadOptions(), problems))
+    read = sum(1 for p in parts for _ in on_dask.read_partition(p, ReadOptions(), problems))
     every = time.process_time() - start
     assert read == whole == args.records and not problems
     reads = f"all {len(parts)} partitions' reads {every:.1f} s ({every / once:.1f}x one read)"

@@ -17,12 +17,12 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+from .columns import SPAN_FIELDS, flat_columns, span_columns
 from .errors import ClaimxError, InputError
 from .types import FIELDS, Article
 
 #: Bumped whenever the tables change; a database of another version is refused.
 SCHEMA_VERSION = 1
-_SPANS = ("speaker_span", "cue_span", "target_span")
 _JSON = ("quote_spans", "targets")
 _TYPES = {"stance_score": "REAL"}
 
@@ -30,15 +30,9 @@ _TYPES = {"stance_score": "REAL"}
 def claim_columns() -> tuple[str, ...]:
     """The ``claims`` table's columns for a record's keys (after ``claim`` and ``article``):
     ``FIELDS``, each span as ``<name>_start`` and ``<name>_end``, ``quote_spans`` and
-    ``targets`` as JSON text (``json_each`` reads them)."""
-    columns: list[str] = []
-    for key in FIELDS:
-        if key in _SPANS:
-            name = key.removesuffix("_span")
-            columns += [f"{name}_start", f"{name}_end"]
-        else:
-            columns.append(key)
-    return tuple(columns)
+    ``targets`` as JSON text (``json_each`` reads them). The spans expand as CSV's do
+    (:func:`claimx.columns.flat_columns`)."""
+    return flat_columns(FIELDS, split_quotes=False)
 
 
 CLAIM_COLUMNS = claim_columns()
@@ -221,7 +215,7 @@ def claim_row(record: dict[str, Any]) -> list[Any]:
     values: list[Any] = []
     for key in FIELDS:
         value = record[key]
-        if key in _SPANS:
+        if key in SPAN_FIELDS:
             values += [None, None] if value is None else [value[0], value[1]]
         elif key in _JSON:
             values.append(_json(value))
@@ -235,9 +229,9 @@ def claim_record(values: Sequence[Any]) -> dict[str, Any]:
     row = dict(zip(CLAIM_COLUMNS, values, strict=True))
     record: dict[str, Any] = {}
     for key in FIELDS:
-        if key in _SPANS:
-            name = key.removesuffix("_span")
-            start, end = row[f"{name}_start"], row[f"{name}_end"]
+        if key in SPAN_FIELDS:
+            start_column, end_column = span_columns(key)
+            start, end = row[start_column], row[end_column]
             record[key] = None if start is None else [start, end]
         elif key in _JSON:
             record[key] = json.loads(row[key])

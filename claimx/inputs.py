@@ -1,12 +1,16 @@
-"""Input reading: paths, folders and ``-`` become a lazy stream of ``(text, Input)`` pairs."""
+"""Inputs: what the paths, folders and ``-`` given stand for, and how their bytes are decoded.
+
+This module owns :class:`Input` (one file or standard input, and where its output goes), the
+expansion of an argument into inputs (:func:`expand`, :func:`walk`) and :func:`decode`, which
+turns bytes into text or says why not; :mod:`claimx.corpora` reads the articles of an input.
+"""
 
 from __future__ import annotations
 
 import codecs
 import os
 import stat
-import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -123,27 +127,6 @@ def _is_regular(path: str) -> bool:
         return True  # a dangling link, say: reading it will say what is wrong
 
 
-def read_text(path: Path, encoding: str | None = None) -> str:
-    """The text of ``path``: decoded (see :func:`decode`), line endings untouched."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        raise InputError(printable(str(path)), f"cannot be read ({reason})", _ACCESS) from exc
-    return decode(data, printable(str(path)), encoding)
-
-
-def read_input(item: Input, encoding: str | None = None) -> str:
-    """The text of one input, from its file or from standard input."""
-    if item.path is None:
-        return decode(sys.stdin.buffer.read(), item.label, encoding)
-    try:
-        return read_text(item.path, encoding)
-    except InputError as exc:
-        # read_text names the path; messages should name the input as the user gave it.
-        raise InputError(item.label, exc.problem, exc.fix) from exc
-
-
 def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     """Decode ``data`` read from ``name``, or raise an :class:`InputError` that says why not.
 
@@ -204,20 +187,3 @@ def _binary_error(name: str) -> InputError:
     return InputError(
         name, "looks binary (NUL bytes), not a text article", "remove it or narrow --glob"
     )
-
-
-def iter_texts(
-    items: Iterable[Input],
-    encoding: str | None = None,
-    on_error: Callable[[InputError], None] | None = None,
-) -> Iterator[tuple[str, Input]]:
-    """Read each input only when asked for it; report unreadable ones to ``on_error`` and skip."""
-    for item in items:
-        try:
-            text = read_input(item, encoding)
-        except InputError as exc:
-            if on_error is None:
-                raise
-            on_error(exc)
-            continue
-        yield text, item

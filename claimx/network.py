@@ -33,10 +33,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
+from .atomic import replacing
 from .claimsource import speakers
+from .columns import text_cell
 from .entities import Identities
 from .types import STANCES
-from .writers import NETWORK_FORMATS, replacing, text_cell
+from .writers import NETWORK_FORMATS
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .claimsource import article_key, article_month, article_outlet, speakers
+from .columns import text_cell
 from .entities import Identities
 from .types import STANCES
-from .writers import SUMMARY_FORMATS, text_cell
+from .writers import SUMMARY_FORMATS
 
 if TYPE_CHECKING:
     from rich.console import Group

@@ -11,28 +11,36 @@ double-quotes strings that would not survive a plain scalar (NEL, line and parag
 separators, control characters); JSON escapes NEL and U+2028/U+2029 so that no line splitter
 cuts a record; CSV writes each span as a start and an end column, the ``targets`` list as
 one compact JSON cell, and prefixes text cells a spreadsheet would take for a formula with
-``'`` (see :func:`csv_row`).
+``'`` (see :func:`claimx.columns.csv_row`).
+
+This module owns the formats and the streaming writers; :func:`write_file` puts one output
+file in place through :mod:`claimx.atomic`, the one atomic file writer; the CSV cells come
+from :mod:`claimx.columns`. Names other modules took from here stay importable from here.
 """
 
 from __future__ import annotations
 
 import csv
-import errno
 import json
-import os
 import re
-import secrets
-import stat
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path, PurePath
 from types import TracebackType
 from typing import Any, TextIO
 
 import yaml
 
-from .types import ARTICLE_FIELD, FIELDS
+from .atomic import SymlinkError as SymlinkError
+from .atomic import replacing as replacing
+from .atomic import replacing_below
+from .columns import CSV_COLUMNS as CSV_COLUMNS
+from .columns import JSON_FIELDS as JSON_FIELDS
+from .columns import SPAN_FIELDS as SPAN_FIELDS
+from .columns import article_columns as article_columns
+from .columns import csv_row as csv_row
+from .columns import text_cell as text_cell
 
 Record = dict[str, Any]
 
@@ -48,9 +56,6 @@ EXTENSIONS = {
 FORMATS = tuple(EXTENSIONS)
 NETWORK_FORMATS = ("json", "csv", "gexf", "graphml")
 SUMMARY_FORMATS = ("table", "json", "csv")
-SPAN_FIELDS = ("speaker_span", "cue_span", "target_span")
-#: Fields whose value is a list of mappings: one CSV cell each, as compact JSON.
-JSON_FIELDS = ("targets",)
 
 
 def extension(fmt: str) -> str:
@@ -209,88 +214,6 @@ class JsonLinesWriter(Writer):
         self.out.write(_json(record) + "\n")
 
 
-def _csv_columns(fields: Iterable[str]) -> tuple[str, ...]:
-    columns: list[str] = []
-    for key in fields:
-        if key in SPAN_FIELDS:
-            name = key.removesuffix("_span")
-            columns += [f"{name}_start", f"{name}_end"]
-        elif key == "quote_spans":
-            columns += ["quote_starts", "quote_ends"]
-        else:
-            columns.append(key)
-    return tuple(columns)
-
-
-#: The CSV header: ``FIELDS`` with each span as two integer columns, ``<name>_start`` and
-#: ``<name>_end`` (``quote_starts``/``quote_ends``: one integer per fragment, joined with
-#: ``;``). No spreadsheet reads ``4`` and ``11`` as a clock time, as it does ``4:11``.
-#: ``targets`` stays one column, holding the list as JSON (see :func:`csv_row`).
-CSV_COLUMNS: tuple[str, ...] = _csv_columns(FIELDS)
-
-# OWASP's CSV-injection guidance: a cell starting with one of these is a formula (or may
-# become one) in a spreadsheet. Apostrophes already in front count as part of the prefix, so
-# that the rule can be inverted: see csv_row. A "-" on its own (stdin's source) or starting
-# a plain negative number is no formula, and is left as it is unless apostrophes come first
-# (so that the inverse rule stays the one csv_row gives).
-_FORMULA = re.compile(r"'+[=+\-@\t\r]|[=+@\t\r]|-(?!(?:\d+(?:\.\d+)?)?\Z)")
-
-
-def text_cell(value: str) -> str:
-    return "'" + value if _FORMULA.match(value) else value
-
-
-def _json_cell(value: list[Any]) -> str:
-    # Compact, the way pandas (json.loads) and SQLite (json_each) read it. It always starts
-    # with "[", never a formula, so the names inside stay exactly as written.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def csv_row(record: Record, article_keys: Iterable[str] = ()) -> list[str]:
-    """A record as CSV cells in ``CSV_COLUMNS`` order, then its ``article`` mapping's values
-    for ``article_keys`` (the ``article_<key>`` columns; empty where it lacks one).
-
-    Spans become two integer cells (several fragments: integers joined with ``;``), ``None``
-    the empty cell, numbers their ``str()``, ``targets`` one cell of compact JSON (``[]`` for
-    none; ``json.loads`` gives the list back as is). A text cell that starts with ``=``,
-    ``+``, ``-``, ``@``, tab or carriage return, after any apostrophes, gets one more ``'`` in
-    front, which spreadsheets show as text, except a lone ``-`` and a negative number such as
-    ``-12`` or ``-0.5``, which are no formulas; to read the text back, drop the first
-    character of a text cell that matches ``'+[=+\\-@\\t\\r]``.
-    """
-    cells: list[str] = []
-    for key in FIELDS:
-        value = record[key]
-        if key in SPAN_FIELDS:
-            cells += ["", ""] if value is None else [str(value[0]), str(value[1])]
-        elif key == "quote_spans":
-            cells += [";".join(str(s) for s, _ in value), ";".join(str(e) for _, e in value)]
-        elif key in JSON_FIELDS:
-            cells.append(_json_cell(value))
-        elif value is None:
-            cells.append("")
-        elif isinstance(value, str):
-            cells.append(text_cell(value))
-        else:
-            cells.append(str(value))
-    article = record.get(ARTICLE_FIELD) or {}
-    return cells + [_scalar_cell(article.get(key)) for key in article_keys]
-
-
-def _scalar_cell(value: Any) -> str:
-    """An article's metadata value: text as a text cell, numbers and booleans as JSON."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return text_cell(value)
-    return json.dumps(value)
-
-
-def article_columns(record: Record | None) -> tuple[str, ...]:
-    """The keys of a record's ``article`` mapping, the CSV columns ``article_<key>``."""
-    return tuple((record or {}).get(ARTICLE_FIELD) or ())
-
-
 class CsvWriter(Writer):
     """CSV with a header row of ``CSV_COLUMNS``, and ``article_<key>`` columns when claims
     carry their article's metadata.
@@ -383,109 +306,13 @@ def write_records(writer: Writer, records: Iterable[Record]) -> None:
     writer.end()
 
 
-class SymlinkError(OSError):
-    """``write_file`` refuses to write through a symbolic link below the output folder."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            errno.ELOOP,
-            f"{path} is a symbolic link; claimx does not write through links",
-            str(path),
-        )
-
-
 def write_file(root: Path, relpath: PurePath, fmt: str, records: Iterable[Record]) -> None:
-    """Write ``records`` to ``root / relpath`` atomically: an interrupted run leaves no
-    half-written file and no temporary file.
+    """Write ``records`` in ``fmt`` to ``root / relpath`` atomically: an interrupted run leaves
+    no half-written file and no temporary file.
 
-    ``root`` is created if missing and may itself be a symbolic link (the caller chose it);
-    below it, neither a folder on the way nor the file may be one (:class:`SymlinkError`), so
-    nothing is ever written outside ``root``. ``relpath`` must be relative and without ``..``
-    (``ValueError``). Folders are opened without following links (``O_NOFOLLOW``) and the file
-    is renamed into place, which replaces a name and never follows it: a link appearing
-    between the check and the write cannot redirect it either.
+    ``root`` is created if missing; below it, nothing is written through a symbolic link
+    (:class:`SymlinkError`), and ``relpath`` must be relative and without ``..``
+    (``ValueError``): see :func:`claimx.atomic.replacing_below`.
     """
-    if relpath.is_absolute() or ".." in relpath.parts or not relpath.parts:
-        raise ValueError(f"not a relative path inside the output folder: {relpath}")
-    root.mkdir(parents=True, exist_ok=True)
-    folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        where = root
-        for part in relpath.parts[:-1]:
-            where = where / part
-            with suppress(FileExistsError):
-                os.mkdir(part, dir_fd=folder)
-            _refuse_link(part, where, folder)
-            try:
-                inner = os.open(part, _DIR_FLAGS, dir_fd=folder)
-            except OSError as exc:
-                if exc.errno == errno.ELOOP:  # became a link since the check
-                    raise SymlinkError(where) from exc
-                raise
-            folder, outer = inner, folder
-            os.close(outer)
-        name = relpath.parts[-1]
-        _refuse_link(name, root / relpath, folder)
-        _write_in(folder, name, fmt, records)
-    finally:
-        os.close(folder)
-
-
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-
-
-def _refuse_link(name: str, path: Path, folder: int) -> None:
-    """Raise ``SymlinkError`` if ``name`` in ``folder`` is a symbolic link."""
-    try:
-        mode = os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode
-    except FileNotFoundError:
-        return
-    if stat.S_ISLNK(mode):
-        raise SymlinkError(path)
-
-
-def _write_in(folder: int, name: str, fmt: str, records: Iterable[Record]) -> None:
-    """Write ``name`` in the open ``folder`` through a hidden temporary file and a rename."""
-    # The temporary file is hidden and in the same folder, so os.replace is an atomic rename.
-    # Its name is chosen before the try, and only FileExistsError (someone else's file) is
-    # caught inside it, so whatever ends this function once the file exists, an interrupt
-    # included, reaches the except clause that removes it.
-    tmp = f".{name}.{secrets.token_hex(6)}.tmp"
-
-    def opener(path: str, flags: int) -> int:
-        # Mode 0o666 less the umask: what a plain open() gives a file.
-        return os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666, dir_fd=folder)
-
-    try:
-        while True:
-            try:
-                out = open(tmp, "x", encoding="utf-8", newline="", opener=opener)  # noqa: SIM115
-                break
-            except FileExistsError:
-                tmp = f".{name}.{secrets.token_hex(6)}.tmp"
-        with out:
-            write_records(make_writer(fmt, out), records)
-        os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp, dir_fd=folder)
-        raise
-
-
-@contextmanager
-def replacing(path: Path, *, binary: bool) -> Iterator[Any]:
-    """A file that replaces ``path`` when the block ends without an error, and is removed
-    otherwise (an interrupt included), so that ``path`` is never left half-written."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        if binary:
-            with open(tmp, "xb") as out:
-                yield out
-        else:
-            with open(tmp, "x", encoding="utf-8", newline="") as text:
-                yield text
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with replacing_below(root, relpath) as out:
+        write_records(make_writer(fmt, out), records)

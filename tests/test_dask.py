@@ -1,4 +1,4 @@
-"""``extract --scheduler`` and ``claimx.dask``: a local Dask cluster of two worker processes
+"""``extract --scheduler`` and ``claimx.cluster``: a local Dask cluster of two worker processes
 gives the claims a local run gives, reports what fails, and resumes."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 import claimx
-from claimx import dask as on_dask
+from claimx import cluster as on_dask
 from claimx.cli import cli
 from claimx.corpora import ReadOptions, detect_format, iter_articles
 from claimx.inputs import Input, expand
@@ -112,13 +112,13 @@ def test_partitions_read_their_own_part_and_together_the_whole_file(
     kinds = [detect_format(item) for item in items]
     whole: list[str] = []
     (only,) = on_dask.plan(items, kinds, size=100)
-    expected = [a.id for a in on_dask._articles(only, ReadOptions(), whole)]
+    expected = [a.id for a in on_dask.read_partition(only, ReadOptions(), whole)]
     assert len(expected) == 9 and len(whole) >= 1
     for size in range(1, 10):
         parts = on_dask.plan(items, kinds, size=size)
         assert all(p.bookmark is not None for p in parts[1:])
         problems: list[str] = []
-        ids = [a.id for p in parts for a in on_dask._articles(p, ReadOptions(), problems)]
+        ids = [a.id for p in parts for a in on_dask.read_partition(p, ReadOptions(), problems)]
         assert (ids, problems) == (expected, whole), size
 
 

@@ -1,26 +1,21 @@
-"""Input reading: walking folders, decoding, errors that name the file and the fix."""
+"""Inputs: walking folders, decoding (on its own and as a text file is read), errors that name
+the file and the fix."""
 
 from __future__ import annotations
 
+import builtins
 import io
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path, PurePath
+from typing import Any
 
 import pytest
 
+from claimx.corpora import ReadOptions, iter_articles, read_articles
 from claimx.errors import InputError
-from claimx.inputs import (
-    Input,
-    decode,
-    expand,
-    iter_texts,
-    printable,
-    read_input,
-    read_text,
-    walk,
-)
+from claimx.inputs import Input, decode, expand, printable, walk
 
 
 def write(path: Path, data: bytes | str = "Text.") -> Path:
@@ -30,6 +25,12 @@ def write(path: Path, data: bytes | str = "Text.") -> Path:
         data = data.encode("utf-8")
     path.write_bytes(data)
     return path
+
+
+def read_text(item: Input | Path | str, encoding: str | None = None) -> str:
+    """The text of a one-article input, as claimx reads it."""
+    (article,) = read_articles(item, ReadOptions(encoding=encoding))
+    return article.text
 
 
 def test_read_text_removes_bom_and_keeps_crlf(tmp_path: Path) -> None:
@@ -112,12 +113,15 @@ def test_utf7_fallback_never_applies_to_utf8_text() -> None:
 
 def test_unreadable_file_is_an_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "a.txt")
+    real_open = builtins.open
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def denied(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
 
     # Tests may run as root, who can read a chmod 000 file; so fake the refusal.
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(builtins, "open", denied)
     with pytest.raises(InputError) as info:
         read_text(path)
     assert info.value.problem == "cannot be read (permission denied)"
@@ -170,42 +174,36 @@ def test_expand_file_and_stdin(tmp_path: Path) -> None:
 def test_stdin_is_decoded_like_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
     raw = io.BytesIO(b"\xef\xbb\xbfMayor Jane Smith said so.\r\n")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(raw))
-    assert read_input(expand("-")[0]) == "Mayor Jane Smith said so.\r\n"
+    assert read_text(expand("-")[0]) == "Mayor Jane Smith said so.\r\n"
 
 
 def test_errors_name_the_input_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "news" / "a.txt", b"\xff")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError) as info:
-        read_input(walk("./news")[0])
+        read_text(walk("./news")[0])
     assert info.value.source == "./news/a.txt"
 
 
-def test_iter_texts_reads_lazily(tmp_path: Path) -> None:
+def test_iter_articles_reads_lazily(tmp_path: Path) -> None:
     path = write(tmp_path / "a.txt", "old")
-    texts = iter_texts(expand(str(path)))
+    texts = iter_articles(expand(str(path)))
     path.write_text("new")  # written after the generator was made, before it is read
     assert [text for text, _ in texts] == ["new"]
 
 
-def test_iter_texts_reports_and_skips_bad_inputs(tmp_path: Path) -> None:
+def test_iter_articles_reports_and_skips_bad_inputs(tmp_path: Path) -> None:
     good = write(tmp_path / "a.txt", "first")
     bad = write(tmp_path / "b.txt", b"\xe9")
     last = write(tmp_path / "c.txt", "last")
-    errors: list[InputError] = []
+    errors: list[tuple[InputError, bool]] = []
     items = [item for path in (good, bad, last) for item in expand(str(path))]
-    read = list(iter_texts(items, on_error=errors.append))
-    assert [(text, item.source) for text, item in read] == [
+    read = list(iter_articles(items, on_problem=lambda exc, skipped: errors.append((exc, skipped))))
+    assert [(text, article.source) for text, article in read] == [
         ("first", str(good)),
         ("last", str(last)),
     ]
-    assert [error.source for error in errors] == [str(bad)]
-
-
-def test_iter_texts_raises_without_error_handler(tmp_path: Path) -> None:
-    bad = write(tmp_path / "b.txt", b"\xe9")
-    with pytest.raises(InputError):
-        list(iter_texts(expand(str(bad))))
+    assert [(error.source, skipped) for error, skipped in errors] == [(str(bad), False)]
 
 
 def test_walk_skips_what_is_not_a_regular_file(tmp_path: Path) -> None:
@@ -262,5 +260,5 @@ def test_file_names_that_are_not_utf8_are_printable(tmp_path: Path) -> None:
     (item,) = walk(str(tmp_path))
     assert item.source == f"{tmp_path}/bad\\xff.txt"
     assert item.source.encode("utf-8")  # any format can carry it
-    assert read_input(item) == "Text."  # and the file is still found by its real name
+    assert read_text(item) == "Text."  # and the file is still found by its real name
     assert printable(os.fsdecode(raw)) == item.source

@@ -1,4 +1,5 @@
-"""Packaging: the licence ships, and the installed package cannot be shadowed."""
+"""Packaging: the licence ships, the installed package cannot be shadowed, and every
+folder of the package is built without a warning."""
 
 from __future__ import annotations
 
@@ -39,3 +40,18 @@ def test_the_stance_model_is_found_from_the_checkouts_root() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert Path(done.stdout.strip()).resolve() == ROOT / "models" / "stance"
+
+
+def test_every_folder_of_the_package_is_listed_so_builds_do_not_warn() -> None:
+    """setuptools warns "Package would be ignored" (hundreds of lines on `make run`) for a
+    folder under claimx/ that pyproject.toml does not list, and leaves its files out."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    folders = {
+        ".".join(path.relative_to(ROOT).parts)
+        for path in [ROOT / "claimx", *(ROOT / "claimx").rglob("*")]
+        if path.is_dir() and path.name != "__pycache__" and any(path.iterdir())
+    }
+    assert folders <= listed

@@ -118,7 +118,7 @@ def test_a_reader_keeps_the_log_until_it_closes(tmp_path: Path) -> None:
 
 def test_a_resumed_run_removes_an_interrupted_runs_temporary_files(tmp_path: Path) -> None:
     pytest.importorskip("distributed")
-    from claimx import dask as on_dask
+    from claimx import cluster as on_dask
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -165,7 +165,7 @@ def test_a_resumed_run_removes_an_interrupted_runs_temporary_files(tmp_path: Pat
 
 def test_local_workers_leave_ctrl_c_to_the_client() -> None:
     pytest.importorskip("distributed")
-    from claimx import dask as on_dask
+    from claimx import cluster as on_dask
 
     before = signal.getsignal(signal.SIGINT)
     try:

@@ -15,6 +15,8 @@ import pytest
 import yaml
 from conftest import make_claim
 
+from claimx.atomic import replacing
+from claimx.db import CLAIM_COLUMNS
 from claimx.types import FIELDS, TARGET_FIELDS, Claim, Target
 from claimx.writers import (
     CSV_COLUMNS,
@@ -600,3 +602,44 @@ def test_write_file_follows_a_root_that_is_a_link(tmp_path: Path) -> None:
 def test_write_file_stays_inside_the_root(tmp_path: Path, relpath: str) -> None:
     with pytest.raises(ValueError, match="inside the output folder"):
         write_file(tmp_path / "out", PurePath(relpath), "json", RECORDS)
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_replacing_puts_the_file_in_place_whole(tmp_path: Path, binary: bool) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("old\n")
+    with replacing(path, binary=binary) as out:
+        out.write(b"new\r\n" if binary else "new\r\n")
+        assert path.read_text() == "old\n"
+    assert path.read_bytes() == b"new\r\n"  # line ends as written, in text mode too
+    assert os.listdir(tmp_path) == ["a.txt"]
+
+
+def test_interrupted_replacing_keeps_the_old_file_and_no_temp(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text("old\n")
+    with pytest.raises(KeyboardInterrupt), replacing(path, binary=False) as out:
+        out.write("half")
+        raise KeyboardInterrupt
+    assert path.read_text() == "old\n"
+    assert os.listdir(tmp_path) == ["a.json"]
+
+
+def test_replacing_leaves_someone_elses_temporary_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the first name drawn is taken: the writer draws another and removes only its own
+    taken = tmp_path / ".a.json.000000000000.tmp"
+    taken.write_text("theirs")
+    draws = iter(["000000000000", "111111111111"])
+    monkeypatch.setattr("secrets.token_hex", lambda n: next(draws))
+    with replacing(tmp_path / "a.json", binary=False) as out:
+        out.write("mine")
+    assert taken.read_text() == "theirs"
+    assert sorted(os.listdir(tmp_path)) == [".a.json.000000000000.tmp", "a.json"]
+
+
+def test_csv_and_the_database_spread_spans_alike() -> None:
+    spans = [c for c in CSV_COLUMNS if c.endswith(("_start", "_end"))]
+    assert spans == [c for c in CLAIM_COLUMNS if c.endswith(("_start", "_end"))]
+    assert spans == [f"{n}_{e}" for n in ("speaker", "cue", "target") for e in ("start", "end")]

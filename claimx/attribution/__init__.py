@@ -8,8 +8,10 @@ quotes. Quotes that no cue claims go to the speaker of the neighbouring sentence
 
 The passes live in modules by job, each importing only those before it: ``article``
 (the shared ``Article`` and ``Frame``), ``content`` (what a cue attributes), ``frames``
-(cues and their speakers), ``quoting`` (content and quotes), ``targets``, ``fallback``
-(claims with no cue verb) and ``assembly`` (frames to claims, with the stance model).
+(cues and their speakers), ``quoting`` (content and quotes), ``phrases`` (what names a
+target), ``acts`` (the speaker's own act on a target), ``targets`` (finding them),
+``fallback`` (claims with no cue verb) and ``assembly`` (frames to claims, with the stance
+model).
 """
 
 from __future__ import annotations

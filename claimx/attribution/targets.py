@@ -1,6 +1,12 @@
 """What a claim is about: the main target (the object of an attitude cue, else the content's
 main named entity or object) and every other person, group or organisation the content
-names, with pronouns and titles resolved like speakers."""
+names, with pronouns and titles resolved like speakers.
+
+This module owns finding them: the main target and the others a claim's content names
+(:func:`find_targets`), and the wider net of :func:`more_targets`. Naming a target from its
+phrase is left to :mod:`~claimx.attribution.phrases`, and the speaker's own act on one to
+:mod:`~claimx.attribution.acts`.
+"""
 
 from __future__ import annotations
 
@@ -11,28 +17,21 @@ from spacy.tokens import Doc, Span, Token
 
 from ..cues import CueMatch
 from ..speakers import Resolver, Speaker, pronoun_sex
-from ..stance.rules import polarity_sign
+from .acts import PERSON_PRONOUNS, speaker_act, speaker_pronoun
 from .article import Frame
+from .phrases import (
+    TARGET_LABELS,
+    ent_span,
+    is_placed,
+    name_key,
+    name_of,
+    names_overlap,
+    noun_phrase,
+    phrase_start,
+    relation_phrase,
+)
 
-_TARGET_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT"}
-#: Who may hold a position or fight: people, organisations, countries and peoples.
-_HOLDER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 _OBJECT_DEPS = {"dobj", "pobj", "attr", "oprd", "nsubjpass"}
-#: Prepositions that make an entity the other side of a relation a claim is about: "dialogue
-#: with Russia" (not "voices in Paris", "the mayor of London"; and not "attacks against
-#: Obama", where a stance toward the relation is the opposite of one toward the entity).
-_RELATION_PREPS = {"with"}
-#: A place an entity names after one of these prepositions ("voices in Paris", "a rally at
-#: the Capitol", "a prosecutor from New York") is where the claim or someone in it is set: a
-#: target only when nothing else is named.
-_PLACE_PREPS = {"in", "at", "across", "inside", "throughout", "near", "from"}
-_PLACE_LABELS = {"GPE", "LOC", "FAC"}
-#: Pronouns that stand for a person the content takes a position toward ("she's qualified",
-#: "held up her nomination"). "They" is left out: resolved to the nearest group, it named
-#: the wrong one more often than the right one.
-_PERSON_PRONOUNS = {"he", "him", "his", "she", "her"}
-#: Pronouns an agent can stand for the speaker's group with ("they want to block …").
-_GROUP_PRONOUNS = {"they", "them", "their"}
 #: Where a title that names a person can be a target: "the president", "the speaker".
 _MENTION_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "poss", "attr", "conj"}
 
@@ -75,15 +74,15 @@ def find_targets(
         head = mention.root if mention is not None else None
         # named ("Putin", "European leaders"), a pronoun, or a title the article gave someone
         entity = mention is not None and (
-            any(t.ent_type_ in _TARGET_LABELS for t in mention)
+            any(t.ent_type_ in TARGET_LABELS for t in mention)
             or mention.root.pos_ == "PRON"
             or resolver.by_title(mention) is not None
         )
-        act = _act(head, frame, speaker, resolver)
+        act = speaker_act(head, frame, speaker, resolver)
         # the cue's stance is toward the main target, unless that is whom the cue addresses
         main_governed = head is None or head.i not in addressees
         found.append(Mention(name, span, main_governed, entity, act))
-        seen.add(_key(name))
+        seen.add(name_key(name))
     covered = span or (0, 0)
     content_ids = {t.i for t in content}
     candidates = _mentions(content, content_ids, resolver, speaker)
@@ -98,102 +97,15 @@ def find_targets(
         ]
         candidates[:0] = _mentions(about, {c.i for c in about}, resolver, speaker)
     for at, cand_name, cand_span in candidates:
-        key = _key(cand_name)
-        if key in seen or any(_overlap(key, o) for o in own):
+        key = name_key(cand_name)
+        if key in seen or any(names_overlap(key, o) for o in own):
             continue
         if covered[0] <= cand_span[0] < covered[1]:
             continue
         seen.add(key)
-        act = _act(doc[at], frame, speaker, resolver)
+        act = speaker_act(doc[at], frame, speaker, resolver)
         found.append(Mention(cand_name, cand_span, at in governed, True, act))
     return found
-
-
-def _act(target: Token | None, frame: Frame, speaker: Speaker, resolver: Resolver) -> float:
-    """The polarity of a word in the content that acts on ``target`` (its object, or the
-    owner of its object: "block [X's] nomination"), where the one acting is the speaker, "I"
-    or "we", or nobody named ("supporting Ukraine"); flipped by negation up to the content's
-    top ("no intention of engaging with Putin"). 0 when there is none, or when someone else
-    acts ("Republicans held up [her] nomination" says nothing of the speaker's stance)."""
-    if target is None:
-        return 0.0
-    tok = target.head if target.dep_ == "poss" else target
-    if tok.dep_ == "pobj":
-        tok = tok.head
-    if tok.dep_ not in ("dobj", "prep") or tok.head.i not in frame.tokens:
-        return 0.0
-    act = tok.head
-    lexicons = resolver.lexicons
-    lemma = act.lemma_.lower()
-    value = lexicons.polarity.get(lemma) or lexicons.cues.attitude(lemma)  # "I commend X"
-    if not value or not _speakers_act(act, frame, speaker, resolver):
-        return 0.0
-    top = act
-    while top.head.i != top.i and top.head.i in frame.tokens:
-        top = top.head
-    return polarity_sign(act, top, lexicons) * value
-
-
-def _speakers_act(act: Token, frame: Frame, speaker: Speaker, resolver: Resolver) -> bool:
-    """Is the agent of ``act`` the speaker (or unnamed)? Climbs through controlled clauses
-    ("wants to block"); an object controls a clause under a preposition ("blasted
-    [Republicans] for preventing …")."""
-    node, came_by_prep = act, False
-    while True:
-        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None:
-            return _is_speaker(subject, speaker, resolver)
-        if came_by_prep:
-            obj = next((c for c in node.children if c.dep_ == "dobj"), None)
-            if obj is not None:
-                return _is_speaker(obj, speaker, resolver)
-        if frame.cue is not None and node.i == frame.cue.verb.i:
-            return True
-        if node.head.i == node.i or node.dep_ not in ("xcomp", "pcomp", "pobj", "prep", "advcl"):
-            return node.dep_ != "ccomp" or node.head.i not in frame.tokens
-        came_by_prep = node.dep_ in ("pcomp", "pobj") or came_by_prep
-        node = node.head
-
-
-def _is_speaker(tok: Token, speaker: Speaker, resolver: Resolver) -> bool:
-    """Does ``tok`` (an agent) stand for the speaker, or for nobody in particular?"""
-    if tok.lower_ in ("i", "we"):
-        return True
-    if tok.pos_ == "PRON":
-        if tok.lower_ in _PERSON_PRONOUNS or tok.lower_ in _GROUP_PRONOUNS:
-            return _speaker_pronoun(tok, speaker, resolver)
-        return True
-    if speaker.span is not None and speaker.span[0] <= tok.idx < speaker.span[1]:
-        return True
-    ent = resolver.ent_at(tok.i)
-    if ent is None or ent.label_ not in _TARGET_LABELS:
-        # someone else ("the government would back …"), or nobody ("the priority lies in
-        # supporting Ukraine")
-        return tok.ent_type_ == "" and tok.lemma_.lower() not in resolver.lexicons.roles
-    name = _key(_name_of(ent, resolver))
-    return any(_overlap(name, o.casefold()) for o in speaker.names)
-
-
-def _key(name: str) -> str:
-    return name.casefold().removeprefix("the ")
-
-
-def _overlap(a: str, b: str) -> bool:
-    """Do two names share all the words of the shorter ("obama" and "barack obama")?"""
-    wa, wb = set(a.split()), set(b.split())
-    return bool(wa and wb) and (wa <= wb or wb <= wa)
-
-
-def _speaker_pronoun(pron: Token, speaker: Speaker, resolver: Resolver) -> bool:
-    """Outside quotes, a pronoun agreeing with a person speaker is the speaker ("Trump said
-    the media treated him unfairly", "defended her record"); inside, the speaker is "I"."""
-    if resolver.in_quote(pron.idx) or speaker.type != "person":
-        return False
-    if not speaker.names:
-        return True
-    # a group pronoun ("they") is checked as "she" was before: kept, and noted for review
-    sex = pronoun_sex(pron.lower_) or "female"
-    return resolver.gender(speaker.names[0]) in (sex, None)
 
 
 def _mentions(
@@ -209,21 +121,21 @@ def _mentions(
         ent = resolver.ent_at(tok.i)
         if ent is not None:
             done.update(range(ent.start, ent.end))
-            if ent.label_ not in _TARGET_LABELS or ent.start not in content_ids:
+            if ent.label_ not in TARGET_LABELS or ent.start not in content_ids:
                 continue
-            if ent.root.pos_ in ("PROPN", "NOUN") and not _is_placed(ent):
-                out.append((ent.root.i, _name_of(ent, resolver), _ent_span(ent)))
+            if ent.root.pos_ in ("PROPN", "NOUN") and not is_placed(ent):
+                out.append((ent.root.i, name_of(ent, resolver), ent_span(ent)))
             else:
                 for group in _groups({ent.start, ent.root.head.i} & content_ids, resolver):
                     out.append((group.root.i, group.text, (group.start_char, group.end_char)))
             continue
-        if tok.lower_ in _PERSON_PRONOUNS and tok.pos_ == "PRON":
-            if not _speaker_pronoun(tok, speaker, resolver):
+        if tok.lower_ in PERSON_PRONOUNS and tok.pos_ == "PRON":
+            if not speaker_pronoun(tok, speaker, resolver):
                 ent = resolver.antecedent(tok, skip=speaker.names)
                 if ent is not None:
-                    out.append((tok.i, _name_of(ent, resolver), (tok.idx, tok.idx + len(tok))))
+                    out.append((tok.i, name_of(ent, resolver), (tok.idx, tok.idx + len(tok))))
         elif tok.pos_ == "NOUN" and tok.dep_ in _MENTION_DEPS and tok.tag_ == "NN":
-            phrase = doc[_phrase_start(tok) : tok.i + 1]
+            phrase = doc[phrase_start(tok) : tok.i + 1]
             if phrase[0].lower_ == "the":
                 person = resolver.by_title(phrase)
                 if person is not None:
@@ -244,33 +156,33 @@ def find_target(
     if objects and m is not None and (m.entry.cls == "attitude" or m.entry.particle == "as"):
         if objects[0].pos_ == "PRON":
             return _pronoun_target(objects[0], doc, resolver, speaker)
-        return _noun_phrase(objects[0], doc, resolver)
+        return noun_phrase(objects[0], doc, resolver)
     content_ids = {t.i for t in content}
     first, last = (min(content_ids), max(content_ids)) if content_ids else (0, -1)
     ents = [
         e
         for e in resolver.ents_starting(first, last + 1)
-        if e.label_ in _TARGET_LABELS
+        if e.label_ in TARGET_LABELS
         and e.start in content_ids
         and e.root.pos_ in ("PROPN", "NOUN")  # not "Russian" in "the Russian president"
-        and not any(_name_of(e, resolver) in name for name in speaker.names)
+        and not any(name_of(e, resolver) in name for name in speaker.names)
     ]
     ents += _groups(content_ids, resolver)
     ents.sort(key=lambda e: e.start)
-    ents.sort(key=_is_placed)  # stable: places last, the rest in text order
+    ents.sort(key=is_placed)  # stable: places last, the rest in text order
     chosen = [e for e in ents if e.root.dep_ in _OBJECT_DEPS] or ents
     if chosen:
-        relation = _relation(chosen[0], content_ids)
+        relation = relation_phrase(chosen[0], content_ids)
         if relation is not None:
             return relation.text, (relation.start_char, relation.end_char)
-        return _name_of(chosen[0], resolver), _ent_span(chosen[0])
+        return name_of(chosen[0], resolver), ent_span(chosen[0])
     objects = [o for o in objects if o.pos_ != "PRON"]
     if objects:
-        return _noun_phrase(objects[0], doc, resolver)
+        return noun_phrase(objects[0], doc, resolver)
     subjects = [t for t in content if t.dep_ in ("nsubj", "nsubjpass")]
     nouns = [t for t in subjects if t.pos_ in ("NOUN", "PROPN")]
     if nouns:
-        return _noun_phrase(nouns[0], doc, resolver)
+        return noun_phrase(nouns[0], doc, resolver)
     if subjects and subjects[0].lower_ in ("he", "she"):  # "it" and "they" too often misled
         return _pronoun_target(subjects[0], doc, resolver, speaker)
     return None, None
@@ -304,11 +216,11 @@ def _pronoun_target(
         head = _thing_antecedent(pron, resolver.lexicons.roles)
         if head is None or (speaker.span and speaker.span[0] <= head.idx < speaker.span[1]):
             return None, None
-        return _noun_phrase(head, doc, resolver)[0], mention
+        return noun_phrase(head, doc, resolver)[0], mention
     if _may_be_speaker(pron, speaker, resolver):
         return None, None
     ent = resolver.antecedent(pron, skip=own)
-    if ent is None or _name_of(ent, resolver) in own:
+    if ent is None or name_of(ent, resolver) in own:
         return None, None
     group = [ent]
     if pron.lower_ in ("they", "them", "their"):  # "Germany and France … condemned them"
@@ -317,7 +229,7 @@ def _pronoun_target(
             (e for c, e in zip(ent.root.conjuncts, rooted, strict=True) if e and e.root == c),
             key=lambda e: e.start,
         )
-    return "; ".join(dict.fromkeys(_name_of(e, resolver) for e in group)), mention
+    return "; ".join(dict.fromkeys(name_of(e, resolver) for e in group)), mention
 
 
 def _may_be_speaker(pron: Token, speaker: Speaker, resolver: Resolver) -> bool:
@@ -354,105 +266,6 @@ def _objects(m: CueMatch, frame: Frame) -> list[Token]:
     return [o for o in objs if not o.lower_.endswith(("self", "selves"))]  # "described himself"
 
 
-def _name_of(ent: Span, resolver: Resolver) -> str:
-    return resolver.entity_name(ent)
-
-
-def _ent_span(ent: Span) -> tuple[int, int]:
-    """An entity's offsets without a possessive ending NER took in ("Jones's")."""
-    named = ent[:-1] if len(ent) > 1 and ent[-1].tag_ == "POS" else ent
-    return named.start_char, named.end_char
-
-
-def _is_placed(ent: Span) -> bool:
-    """Is ``ent`` a place named as the object of a preposition of place ("in Paris")?"""
-    return (
-        ent.label_ in _PLACE_LABELS
-        and ent.root.dep_ == "pobj"
-        and ent.root.head.lower_ in _PLACE_PREPS
-    )
-
-
-def _relation(ent: Span, content_ids: set[int]) -> Span | None:
-    """The noun phrase an entity completes as the other side of a relation ("[dialogue with
-    Russia]"): what a claim mentioning it is about, rather than the entity alone."""
-    noun = ent.root.head.head
-    if ent.root.dep_ != "pobj" or noun.pos_ != "NOUN" or noun.i not in content_ids:
-        return None
-    if _relation_object(noun) != ent.root:
-        return None
-    return noun.doc[_phrase_start(noun) : ent.end]
-
-
-def _relation_object(noun: Token) -> Token | None:
-    """The other side of the relation ``noun`` names, if any: "talks with [Iran]"."""
-    for prep in noun.children:
-        objs = [c for c in prep.children if c.dep_ == "pobj"]
-        if prep.dep_ == "prep" and prep.lower_ in _RELATION_PREPS and prep.i > noun.i and objs:
-            return objs[0]
-    return None
-
-
-def _phrase_start(head: Token) -> int:
-    """Where the phrase ``head`` heads begins, leading punctuation and spaces left out."""
-    start = head.left_edge.i
-    while start < head.i and (head.doc[start].is_punct or head.doc[start].is_space):
-        start += 1
-    return start
-
-
-def _noun_phrase(head: Token, doc: Doc, resolver: Resolver) -> tuple[str, tuple[int, int]]:
-    """The head noun with its left modifiers ("the British position") and the other side of
-    a relation ("talks with Iran"), or its entity.
-
-    A title ("the Russian president") resolves to the person the article gave it; an act on
-    something ("the appointment of an envoy") gives way to what it acts on.
-    """
-    lexicons, lemma = resolver.lexicons, head.lemma_.lower()
-    if lemma in lexicons.act_nouns:
-        of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
-        objs = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
-        if objs:
-            return _noun_phrase(objs[0], doc, resolver)
-    holder = _holder(head, resolver)
-    if holder is not None:  # "[the British position]", "[a fight with Trump]": its holder
-        end = holder.end if holder.start > head.i else head.i + 1
-        span = doc[_phrase_start(head) : end]
-        return resolver.entity_name(holder), (span.start_char, span.end_char)
-    ent = resolver.ent_at(head.i)
-    if ent is not None and ent.label_ in _TARGET_LABELS:
-        return _name_of(ent, resolver), _ent_span(ent)
-    other = _relation_object(head)  # "talks [with Iran]": the relation is the target
-    span = doc[_phrase_start(head) : (other.right_edge if other else head).i + 1]
-    # the target names the phrase without the marks of a quote it cuts through ("regular"
-    # contacts); its span still covers the mention
-    kept = (
-        t.whitespace_ if t.is_quote and t.text not in ("'", "’") else t.text_with_ws  # "countries'"
-        for t in span
-    )
-    words = " ".join("".join(kept).split())
-    return resolver.by_title(span) or words or span.text, (span.start_char, span.end_char)
-
-
-def _holder(head: Token, resolver: Resolver) -> Span | None:
-    """The person, organisation or country whose position or act ``head`` is ("[Trump]'s
-    decision", "the [British] position", lexicon ``holder_noun``), or the other side of a
-    conflict ("a fight with [Trump]", ``rival_noun``)."""
-    lexicons, lemma = resolver.lexicons, head.lemma_.lower()
-    if lemma in lexicons.holder_nouns:
-        kids = [c for c in head.children if c.dep_ in ("poss", "amod", "compound") and c.i < head.i]
-    elif lemma in lexicons.rival_nouns:
-        withs = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "with"]
-        kids = [c for w in withs for c in w.children if c.dep_ == "pobj"]
-    else:
-        return None
-    for kid in kids:
-        ent = resolver.ent_at(kid.i)
-        if ent is not None and ent.label_ in _HOLDER_LABELS:
-            return ent
-    return None
-
-
 def more_targets(
     frame: Frame,
     sents: list[Span],
@@ -475,12 +288,12 @@ def more_targets(
     taken = [m.span for m in found] + list(theirs)
     if speaker.span is not None:
         taken.append(speaker.span)
-    seen = {_key(m.name) for m in found}
+    seen = {name_key(m.name) for m in found}
     out: list[Mention] = []
 
     def add(at: Token, name: str, span: tuple[int, int], entity: bool) -> None:
-        key = _key(name)
-        if key in seen or any(_overlap(key, o) for o in own):
+        key = name_key(name)
+        if key in seen or any(names_overlap(key, o) for o in own):
             return  # one target a name, never the speaker
         if any(span[0] < e and s < span[1] for s, e in taken):
             return
@@ -490,10 +303,10 @@ def more_targets(
             return
         taken.append(span)
         seen.add(key)
-        out.append(Mention(name, span, False, entity, _act(at, frame, speaker, resolver)))
+        out.append(Mention(name, span, False, entity, speaker_act(at, frame, speaker, resolver)))
 
     for sent in sents:
         for ent in resolver.ents_starting(sent.start, sent.end):
-            if ent.label_ in _TARGET_LABELS and ent.root.pos_ in ("PROPN", "NOUN"):
-                add(ent.root, _name_of(ent, resolver), _ent_span(ent), True)
+            if ent.label_ in TARGET_LABELS and ent.root.pos_ in ("PROPN", "NOUN"):
+                add(ent.root, name_of(ent, resolver), ent_span(ent), True)
     return out

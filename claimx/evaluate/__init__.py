@@ -3,7 +3,8 @@
 One module per job, each importing only those before it:
 
 * :mod:`~claimx.evaluate.gold`: the gold file format; reading and checking it.
-* :mod:`~claimx.evaluate.metric`: the metric (defined in its docstring): matching, figures.
+* :mod:`~claimx.evaluate.metric`: the metric (defined in its docstring): matching.
+* :mod:`~claimx.evaluate.report`: the figures: tallies of the matches, the report.
 * :mod:`~claimx.evaluate.run`: running claimx over the gold articles and scoring its claims.
 * :mod:`~claimx.evaluate.tables`: the report as Rich tables.
 """
@@ -11,19 +12,8 @@ One module per job, each importing only those before it:
 from __future__ import annotations
 
 from .gold import GoldArticle, GoldClaim, GoldError, read_gold
-from .metric import (
-    DEFAULT_THRESHOLD,
-    GOLD_KINDS,
-    PRED_KINDS,
-    PRF,
-    KindMatch,
-    Report,
-    Tally,
-    check_threshold,
-    is_speech_cue,
-    match,
-    score,
-)
+from .metric import DEFAULT_THRESHOLD, check_threshold, is_speech_cue, match
+from .report import GOLD_KINDS, PRED_KINDS, PRF, KindMatch, Report, Tally, score
 from .run import evaluate, predict
 from .tables import render_tables
 

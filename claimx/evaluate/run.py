@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..types import Claim
 from .gold import GoldArticle, read_gold
-from .metric import DEFAULT_THRESHOLD, Report, check_threshold, score
+from .metric import DEFAULT_THRESHOLD, check_threshold
+from .report import Report, score
 
 
 def predict(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .metric import Report
+from .report import Report
 
 if TYPE_CHECKING:
     from rich.table import Table
