@@ -54,7 +54,7 @@ from claimx.attribution import assembly
 start = time.perf_counter()
 spent = [0.0]  # the stance model's own time: loading it, marking targets, scoring them
 if sys.argv[3] == "model":
-    stance.default_model()
+    stance.default_stance_model()
     spent[0] = time.perf_counter() - start
     scored = assembly.model_stance
     def timed(*args):

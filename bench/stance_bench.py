@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dev_eval import seesaw  # noqa: E402
-from claimx.stance import LABELS, StanceModel, decide, load, mark  # noqa: E402
+from claimx.stance import LABELS, StanceModel, decide, load_stance_model, mark  # noqa: E402
 from models.build_stance import read_examples  # noqa: E402
 from models.common import macro_f1, per_class  # noqa: E402
 
@@ -189,7 +189,7 @@ def pipeline_labels(data: Path, split: str, mode: str = "model") -> tuple[list[s
 def figures(args: argparse.Namespace) -> int:
     """The model's figures on our splits and NewsMTSC's, then its speed; the exit status."""
     try:
-        model = load(args.model)
+        model = load_stance_model(args.model)
     except FileNotFoundError as err:
         print(f"stance bench: {err}", file=sys.stderr)
         return 1

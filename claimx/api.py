@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from .errors import ExtractionError, ModelError
-from .types import DEFAULT_STANCE, Claim
+from .types import DEFAULT_STANCE, Claim, StanceMode
 from .workers import Parsed, parse_batch, run_parallel
 
 if TYPE_CHECKING:
@@ -35,12 +35,15 @@ def default_model() -> str:
 
 
 @lru_cache(maxsize=4)
-def load(model: str | None = None, *, stance: str = DEFAULT_STANCE) -> Language:
+def load(
+    model: str | None = None, *, stance: StanceMode = DEFAULT_STANCE, aliases: str | None = None
+) -> Language:
     """Load a spaCy base pipeline (installed package name or path) and add claimx to it.
 
     ``stance``: ``"model"`` (default) decides the stance toward each target with the trained
     stance model (:mod:`claimx.stance`) and what the rules know for sure; ``"rules"`` with
-    cue priors and a polarity lexicon alone.
+    cue priors and a polarity lexicon alone. ``aliases``: a TSV file of more aliases (as
+    ``claimx/data/aliases.tsv``), which name speakers and targets before the packaged ones.
 
     A text claimx itself fails on gets ``doc._.claimx_error`` instead of claims
     (:func:`claimx.component.record_error` is the claimx component's error handler).
@@ -66,14 +69,24 @@ def load(model: str | None = None, *, stance: str = DEFAULT_STANCE) -> Language:
         )
     component.add_to(nlp, stance)
     extractor = cast(component.ClaimExtractor, nlp.get_pipe("claimx"))
+    if aliases is not None:
+        extractor.initialize(aliases=aliases)
     # spaCy's stub types a handler as NoReturn, though its own ignore_error returns
     extractor.set_error_handler(component.record_error)  # type: ignore[arg-type]
     return nlp
 
 
-def extract(text: str, *, model: str | None = None, stance: str = DEFAULT_STANCE) -> list[Claim]:
-    """All attributed claims in ``text``, in article order (``stance``: see :func:`load`)."""
-    return next(extract_many([text], model=model, stance=stance))  # one path: length check, errors
+def extract(
+    text: str,
+    *,
+    model: str | None = None,
+    stance: StanceMode = DEFAULT_STANCE,
+    aliases: str | None = None,
+) -> list[Claim]:
+    """All attributed claims in ``text``, in article order (``stance``, ``aliases``: see
+    :func:`load`)."""
+    # one path with extract_many: the length check, the errors
+    return next(extract_many([text], model=model, stance=stance, aliases=aliases))
 
 
 @overload
@@ -82,7 +95,8 @@ def extract_many(
     *,
     as_tuples: bool = ...,
     model: str | None = ...,
-    stance: str = ...,
+    stance: StanceMode = ...,
+    aliases: str | None = ...,
     n_process: int = ...,
     batch_size: int | None = ...,
     on_error: Callable[[int, str], None] | None = ...,
@@ -95,7 +109,8 @@ def extract_many(
     *,
     as_tuples: bool = ...,
     model: str | None = ...,
-    stance: str = ...,
+    stance: StanceMode = ...,
+    aliases: str | None = ...,
     n_process: int = ...,
     batch_size: int | None = ...,
     on_error: Callable[[C, str], None] | None = ...,
@@ -107,7 +122,8 @@ def extract_many(
     *,
     as_tuples: bool = False,
     model: str | None = None,
-    stance: str = DEFAULT_STANCE,
+    stance: StanceMode = DEFAULT_STANCE,
+    aliases: str | None = None,
     n_process: int = 1,
     batch_size: int | None = None,
     on_error: Callable[[Any, str], None] | None = None,
@@ -118,7 +134,7 @@ def extract_many(
         result is ``(claims, context)``, like spaCy's ``nlp.pipe(as_tuples=True)``.
         Close the generator (or let it be collected) if you stop early: that ends the
         workers.
-    model, stance: the pipeline, as for :func:`load`.
+    model, stance, aliases: the pipeline, as for :func:`load`.
     n_process: worker processes for parsing; they end when the stream is closed or
         collected, when it raises, and when this process dies.
     batch_size: texts per batch; by default as many as add up to ``BATCH_CHARS``
@@ -130,7 +146,7 @@ def extract_many(
     """
     from spacy.util import minibatch
 
-    nlp = load(model, stance=stance)
+    nlp = load(model, stance=stance, aliases=aliases)
 
     def report(context: Any, problem: str) -> None:
         if on_error is None:
@@ -145,7 +161,8 @@ def extract_many(
             (parse_batch(nlp, [text for text, _ in batch]), batch) for batch in batches
         )
     else:  # the contexts stay here: only the texts travel to the workers
-        parsed = run_parallel(batches, n_process, model, stance)
+        loader = partial(load, model, stance=stance, aliases=aliases)
+        parsed = run_parallel(batches, n_process, loader)
     return _claims(parsed, as_tuples, report)
 
 

@@ -270,6 +270,19 @@ def article_outlet(record: Mapping[str, Any]) -> str | None:
     return None
 
 
+def article_facts(article: Article) -> dict[str, str]:
+    """What the article views show of an article besides its text: the ``title``,
+    ``outlet`` and ``date`` its metadata gives (those it gives), in that order."""
+    record = {ARTICLE_FIELD: article.to_dict()} if article.metadata else {}
+    title = (article.metadata or {}).get("title")
+    facts = {
+        "title": title.strip() if isinstance(title, str) else None,
+        "outlet": article_outlet(record),
+        "date": article_date(record),
+    }
+    return {key: value for key, value in facts.items() if value}
+
+
 def article_key(record: Mapping[str, Any]) -> tuple[str, str]:
     """What tells a claim's article from others: its input and its id (the input alone
     for an article without metadata, which is the whole input)."""

@@ -25,9 +25,10 @@ from spacy.util import SimpleFrozenList
 
 from . import attribution, blocks
 from .cues import CueLexicon
+from .entities import read_aliases
 from .lexicons import Lexicons
-from .stance import StanceModel, default_model, load
-from .types import DEFAULT_STANCE, STANCE_MODES, Claim
+from .stance import StanceModel, default_stance_model, load_stance_model
+from .types import DEFAULT_STANCE, STANCE_MODES, Claim, StanceMode
 
 Doc.set_extension("claimx_records", default=None, force=True)
 # set by record_error when extraction failed on this doc (a bug in claimx):
@@ -80,7 +81,7 @@ class ClaimExtractor(Pipe):
         self.lexicons = Lexicons.default()
         self.stance_model: StanceModel | None = None
         if stance == "model":
-            self.stance_model = default_model()
+            self.stance_model = default_stance_model()
 
     def __call__(self, doc: Doc) -> Doc:
         claims = attribution.find_claims(doc, self.lexicons, self.stance_model)
@@ -95,16 +96,22 @@ class ClaimExtractor(Pipe):
         lexicons: str | Path | None = None,
         cues: str | Path | None = None,
         stance_model: str | Path | None = None,
+        aliases: str | Path | None = None,
     ) -> None:
         """Replace the word lists with the files in directory ``lexicons`` (any of
         ``Lexicons.FILES``; a list without its file stays), the cue lexicon with the TSV file
-        ``cues``, and the stance model with the pipeline directory ``stance_model``."""
+        ``cues``, and the stance model with the pipeline directory ``stance_model``; add the
+        aliases of the TSV file ``aliases`` (as ``claimx/data/aliases.tsv``), which win. All
+        are saved with the pipeline."""
         if lexicons is not None:
             self.lexicons = Lexicons.from_disk(lexicons, base=self.lexicons)
         if cues is not None:
             self.lexicons = replace(self.lexicons, cues=CueLexicon.from_tsv(Path(cues)))
+        if aliases is not None:
+            merged = {**self.lexicons.aliases, **read_aliases(aliases)}
+            self.lexicons = replace(self.lexicons, aliases=merged)
         if stance_model is not None:
-            self.stance_model = load(stance_model)
+            self.stance_model = load_stance_model(stance_model)
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
         path = Path(path)
@@ -122,7 +129,7 @@ class ClaimExtractor(Pipe):
         if "lexicons" not in exclude:
             self.lexicons = Lexicons.from_disk(path)
         if "stance_model" not in exclude and (path / "stance").is_dir():
-            self.stance_model = load(path / "stance")
+            self.stance_model = load_stance_model(path / "stance")
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
@@ -167,6 +174,8 @@ def record_error(name: str, proc: Any, docs: list[Doc], exc: Exception) -> None:
 )
 def make_claimx(nlp: Language, name: str, stance: str) -> ClaimExtractor:
     """Factory for the ``claimx`` component (also the ``spacy_factories`` entry point).
+    ``stance`` stays a plain string here, so that the component's own check names the
+    modes when a config gives another.
 
     It also adds ``claimx_blocks`` first in the pipeline if it lacks it, so that
     ``nlp.add_pipe("claimx")`` gives the same claims as :func:`claimx.load`: without it,
@@ -182,7 +191,7 @@ def _add_blocks(nlp: Language) -> None:
         nlp.add_pipe("claimx_blocks", first=True)
 
 
-def add_to(nlp: Language, stance: str = DEFAULT_STANCE) -> None:
+def add_to(nlp: Language, stance: StanceMode = DEFAULT_STANCE) -> None:
     """Add ``claimx`` at the end of ``nlp`` (it brings ``claimx_blocks``, first)."""
     if "claimx" not in nlp.pipe_names:
         nlp.add_pipe("claimx", config={"stance": stance})

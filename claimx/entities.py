@@ -69,6 +69,22 @@ def tidy(name: str) -> str:
     return _POSSESSIVE.sub("", text) or text
 
 
+def read_aliases(path: str | Path) -> dict[str, tuple[str, str]]:
+    """The aliases of the TSV file ``path`` (columns ``alias``, ``name``, ``type``, as
+    ``claimx/data/aliases.tsv``): alias, case-folded -> (name, type); :class:`InputError`
+    naming the file if it cannot be read or is not such a table."""
+    lexicons = Lexicons.default()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        texts = lexicons.to_texts() | {"aliases.tsv": text}
+        return dict(Lexicons.from_texts(texts, str(path)).aliases)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(str(path), f"cannot be read ({reason})", _ALIAS_FIX) from exc
+    except ValueError as exc:
+        raise InputError(str(path), f"is not an alias table: {exc}", _ALIAS_FIX) from exc
+
+
 class Identities:
     """The canonical name of every name a corpus gives: :meth:`add` each name (with its
     speaker type, or None for a name only ever targeted), then :meth:`key`.
@@ -101,16 +117,7 @@ class Identities:
         lexicons = Lexicons.default()
         if path is None:
             return cls.of(lexicons)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-            texts = lexicons.to_texts() | {"aliases.tsv": text}
-            extra = Lexicons.from_texts(texts, str(path)).aliases
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise InputError(str(path), f"cannot be read ({reason})", _ALIAS_FIX) from exc
-        except ValueError as exc:
-            raise InputError(str(path), f"is not an alias table: {exc}", _ALIAS_FIX) from exc
-        return cls({**lexicons.aliases, **extra}, lexicons.first_names)
+        return cls({**lexicons.aliases, **read_aliases(path)}, lexicons.first_names)
 
     def add(self, name: str, type: str | None = None, n: int = 1) -> None:
         """Count ``n`` mentions of ``name`` (as a speaker of ``type``; None: as a target)."""

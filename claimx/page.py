@@ -159,11 +159,13 @@ def page(
     *,
     source: str | None = None,
     title: str | None = None,
+    facts: Sequence[str] = (),
 ) -> str:
     """A complete HTML5 document showing ``text`` with its ``claims`` marked.
 
     source: the input as given, shown under the title. title: the page's heading (by
-        default the source, or "claimx").
+        default the source, or "claimx"). facts: shown under the title too, such as the
+        article's outlet and date.
     """
     heading = title or source or "claimx"
     tree = nest(text, all_marks(text, claims))
@@ -175,7 +177,7 @@ def page(
         f'<meta name="generator" content="claimx {escape(__version__)}">\n',
         f"<title>{escape(heading)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
         f"<header>\n<h1>{escape(heading)}</h1>\n",
-        f'<p class="cx-meta">{_meta(source, title, len(claims))}</p>\n',
+        f'<p class="cx-meta">{_meta(source, title, facts, len(claims))}</p>\n',
         f'<p class="cx-key">{_KEY}</p>\n</header>\n<main>\n',
         '<article id="cx-article" class="cx-article">',
         _markup(tree),
@@ -203,10 +205,10 @@ _KEY = (
 )
 
 
-def _meta(source: str | None, title: str | None, count: int) -> str:
+def _meta(source: str | None, title: str | None, facts: Sequence[str], count: int) -> str:
     claims = f"{count} claim" if count == 1 else f"{count} claims"
     named = source if source and title else None  # the title is the source otherwise
-    return escape(f"{named} · {claims}" if named else claims)
+    return escape(" · ".join([*([named] if named else []), *facts, claims]))
 
 
 def article(text: str, claims: Sequence[Claim]) -> str:

@@ -28,7 +28,7 @@ from . import progress
 from .corpora import ReadOptions, iter_articles, language_problem
 from .errors import ClaimxError, ExtractionError, InputError
 from .inputs import Input, printable
-from .types import DEFAULT_STANCE, Article, Claim
+from .types import DEFAULT_STANCE, Article, Claim, StanceMode
 from .writers import CsvWriter, Record, Writer, extension, make_writer, write_file
 
 if TYPE_CHECKING:
@@ -109,23 +109,24 @@ def output_path(article: Article, fmt: str) -> PurePath:
 @dataclass(frozen=True)
 class PipelineSpec:
     """What pipeline a run uses, handed as is to worker processes: the spaCy base
-    pipeline (a package name or path; None: :func:`claimx.api.default_model`) and the
-    stance mode (:data:`claimx.types.STANCE_MODES`)."""
+    pipeline (a package name or path; None: :func:`claimx.api.default_model`), the
+    stance mode (:data:`claimx.types.STANCE_MODES`) and a TSV file of more aliases."""
 
     model: str | None = None
-    stance: str = DEFAULT_STANCE
+    stance: StanceMode = DEFAULT_STANCE
+    aliases: str | None = None
 
     def load(self) -> Language:
         """The pipeline, loaded once per process (a missing model fails here)."""
         from . import api
 
-        return api.load(self.model, stance=self.stance)
+        return api.load(self.model, stance=self.stance, aliases=self.aliases)
 
     def extract(self, text: str) -> list[Claim]:
         """The claims of one text."""
         from . import api
 
-        return api.extract(text, model=self.model, stance=self.stance)
+        return api.extract(text, model=self.model, stance=self.stance, aliases=self.aliases)
 
     def extract_many(
         self, pairs: Iterable[tuple[str, Article]], *, jobs: int, on_error: Any = None
@@ -139,6 +140,7 @@ class PipelineSpec:
             as_tuples=True,
             model=self.model,
             stance=self.stance,
+            aliases=self.aliases,
             n_process=jobs,
             on_error=on_error,
         )

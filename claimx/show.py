@@ -104,19 +104,30 @@ def is_plain(console: Console) -> bool:
 
 
 def show(
-    console: Console, text: str, claims: Sequence[Claim], *, source: str | None = None
+    console: Console,
+    text: str,
+    claims: Sequence[Claim],
+    *,
+    source: str | None = None,
+    facts: Sequence[str] = (),
 ) -> None:
     """Print the article and its claims on ``console``, styled or plain as it allows."""
-    console.print(render(text, claims, source=source, plain=is_plain(console)))
+    console.print(render(text, claims, source=source, facts=facts, plain=is_plain(console)))
 
 
 def render(
-    text: str, claims: Sequence[Claim], *, source: str | None = None, plain: bool = False
+    text: str,
+    claims: Sequence[Claim],
+    *,
+    source: str | None = None,
+    facts: Sequence[str] = (),
+    plain: bool = False,
 ) -> Group:
     """The article with its claims marked, then one line per claim and a key.
 
-    source: named in the heading (the path as given). plain: marks as characters, with no
-        style at all (see the module's docstring).
+    source: named in the heading (the path as given). facts: a line under it, such as the
+        article's title, outlet and date (:func:`claimx.claimsource.article_facts`).
+        plain: marks as characters, with no style at all (see the module's docstring).
     """
     from rich.console import Group
     from rich.text import Text
@@ -125,7 +136,10 @@ def render(
     heading = Text(named + _count(len(claims)), style="" if plain else "bold")
     body = article(text, claims, plain=plain)
     body.rstrip()  # the article's last newline would add a second blank line
-    parts: list[Text] = [heading, Text(), body]
+    parts: list[Text] = [heading]
+    if facts:
+        parts.append(Text(" · ".join(printable(f) for f in facts), style="" if plain else "italic"))
+    parts += [Text(), body]
     if claims:
         parts += [Text(), *(claim_line(i, c, plain=plain) for i, c in enumerate(claims, 1))]
     parts += [Text(), key(plain=plain)]

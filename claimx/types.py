@@ -16,8 +16,9 @@ SpeakerType = Literal["person", "organization", "place", "group", "unknown"]
 
 #: How the stance toward a target is decided: the trained model with the rules (the
 #: default), or the rules alone (cue priors and a polarity lexicon).
-STANCE_MODES: tuple[str, ...] = ("model", "rules")
-DEFAULT_STANCE = "model"
+StanceMode = Literal["model", "rules"]
+STANCE_MODES: tuple[StanceMode, ...] = get_args(StanceMode)
+DEFAULT_STANCE: StanceMode = "model"
 
 #: The keys of a serialized claim, in output order. Every format uses exactly these (CSV
 #: as ``writers.CSV_COLUMNS``: each span as a start and an end column).

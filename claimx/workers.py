@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any, cast
 
@@ -71,14 +71,15 @@ def parse_batch(nlp: Language, texts: list[str]) -> list[Result]:
 
 
 def run_parallel(
-    batches: Iterable[Batch], n_process: int, model: str | None, stance: str
+    batches: Iterable[Batch], n_process: int, load: Callable[[], Language]
 ) -> Generator[Parsed, None, None]:
     """Each batch of (text, context) pairs with its results, in input order, parsed by
-    ``n_process`` workers; only the texts travel to them.
+    ``n_process`` workers, each with the pipeline ``load`` gives (a picklable callable: a
+    module-level function or a partial of one); only the texts travel to them.
 
     Closing the iterator (or an exception, or Ctrl-C, while it runs) ends the workers.
     """
-    pool = _Pool(n_process, model, stance)
+    pool = _Pool(n_process, load)
     try:
         yield from pool.map(batches)
     finally:
@@ -88,12 +89,12 @@ def run_parallel(
 class _Pool:
     """Worker processes, each with its own duplex pipe; see the module docstring."""
 
-    def __init__(self, n_process: int, model: str | None, stance: str) -> None:
+    def __init__(self, n_process: int, load: Callable[[], Language]) -> None:
         methods = multiprocessing.get_all_start_methods()
         # fork shares the loaded pipeline with the workers at no cost; spawn loads it again
         context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self.context = context
-        self.args = (os.getpid(), model, stance)
+        self.args = (os.getpid(), load)
         self.procs: dict[Connection, BaseProcess] = {}
         self._retired: list[BaseProcess] = []
         for _ in range(n_process):
@@ -211,14 +212,12 @@ class _Pool:
             self._retired.append(proc)
 
 
-def _work(conn: Connection, parent: int, model: str | None, stance: str) -> None:
+def _work(conn: Connection, parent: int, load: Callable[[], Language]) -> None:
     """A worker: parse each batch it is sent, send back its results, until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the CLI's handler, forked with us
     _die_with(parent)
-    from . import api
-
-    nlp = api.load(model, stance=stance)
+    nlp = load()
     inbox: queue.SimpleQueue[list[str] | None] = queue.SimpleQueue()
     threading.Thread(target=_receive, args=(conn, inbox), daemon=True).start()
     while True:

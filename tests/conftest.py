@@ -213,7 +213,7 @@ def fake_library(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Replace model loading and extraction; returns what the CLI asked for."""
     calls: dict[str, Any] = {}
 
-    def load(model: str | None = None, stance: str = "rules") -> None:
+    def load(model: str | None = None, stance: str = "rules", aliases: str | None = None) -> None:
         calls["model"] = model
 
     def extract_many(texts: Iterable[Any], **options: Any) -> Iterator[Any]:

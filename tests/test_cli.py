@@ -438,7 +438,7 @@ def test_jobs_are_passed_to_the_library(
 
 
 def test_model_error_is_one_line(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def load(model: str | None = None, stance: str = "rules") -> None:
+    def load(model: str | None = None, stance: str = "rules", aliases: str | None = None) -> None:
         raise ModelError(f"cannot load spaCy pipeline {model!r}")
 
     monkeypatch.setattr(api, "load", load)

@@ -93,3 +93,56 @@ def test_a_missing_dask_says_how_to_install_the_extra(
     assert result.exit_code == 1
     assert "pip install -e '.[dask]'" in result.stderr
     assert "claimx[dask]" not in result.stderr
+
+
+@pytest.mark.model
+def test_extract_names_speakers_by_the_aliases_given(tmp_path: Path) -> None:
+    aliases = tmp_path / "aliases.tsv"
+    row = "Jim Smithers\tJames Smithers\tperson\n"
+    aliases.write_text("alias\tname\ttype\n" + row, encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("Jim Smithers said the bridge would reopen in May.\n", encoding="utf-8")
+    plain = json.loads(run("extract", article, "-f", "jsonl").stdout)
+    aliased = json.loads(run("extract", article, "-f", "jsonl", "--aliases", aliases).stdout)
+    assert (plain["speaker"], aliased["speaker"]) == ("Jim Smithers", "James Smithers")
+    assert aliased["speaker_span"] == [0, 12]
+
+
+def test_a_bad_alias_table_is_one_line_naming_it(tmp_path: Path) -> None:
+    aliases = tmp_path / "aliases.tsv"
+    aliases.write_text("alias\tname\n", encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("POTUS said the bridge would reopen in May.\n", encoding="utf-8")
+    result = run("extract", article, "--aliases", aliases)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"claimx: error: {aliases} is not an alias table")
+    assert result.stderr.count("\n") == 1
+
+
+def test_show_names_the_articles_title_outlet_and_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import fake_claims
+
+    from claimx import api
+
+    monkeypatch.setattr(api, "extract", lambda text, **options: fake_claims(text))
+    feed = tmp_path / "feed.jsonl"
+    record = {
+        "id": "7",
+        "text": LEE,
+        "title": "Bridge row",
+        "outlet": "Daily Planet",
+        "date": "2024-05-01T09:00:00Z",
+    }
+    feed.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    shown = run("show", feed, "--color", "never")
+    assert shown.exit_code == 0
+    assert shown.stdout.splitlines()[:2] == [
+        f"{feed}:1: 2 claims",
+        "Bridge row · Daily Planet · 2024-05-01",
+    ]
+    html = run("show", feed, "--html", "-")
+    assert "<h1>Bridge row</h1>" in html.stdout
+    meta = f'<p class="cx-meta">{feed}:1 · Daily Planet · 2024-05-01 · 2 claims</p>'
+    assert meta in html.stdout

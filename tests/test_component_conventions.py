@@ -17,7 +17,13 @@ from spacy.util import ignore_error
 import claimx
 from claimx.component import ClaimExtractor, record_error
 from claimx.lexicons import Lexicons
-from claimx.stance import StanceModel, default_model, default_path, load, mark
+from claimx.stance import (
+    StanceModel,
+    default_path,
+    default_stance_model,
+    load_stance_model,
+    mark,
+)
 from claimx.stance.model import FILES
 from claimx.workers import parse_batch
 
@@ -157,7 +163,7 @@ def test_a_pipeline_round_trips_through_bytes_with_its_stance_model(
     assert expected != records(plain("rules"), STANCE)  # the text tells the model from rules
     again = plain("rules").from_bytes(with_model.to_bytes())
     model = extractor(again).stance_model
-    assert model is not None and model is not default_model()  # from the bytes
+    assert model is not None and model is not default_stance_model()  # from the bytes
     assert records(again, STANCE) == expected
     text = SEED.read_text(encoding="utf-8")
     assert records(again, text) == records(with_model, text)
@@ -214,7 +220,7 @@ def test_exclude_leaves_the_lexicons_out(tmp_path: Path) -> None:
 
 
 def test_the_stance_model_round_trips_through_bytes(tmp_path: Path) -> None:
-    shipped = default_model()
+    shipped = default_stance_model()
     copy = StanceModel.from_bytes(shipped.to_bytes())
     assert copy.path is None
     inputs = [
@@ -225,7 +231,9 @@ def test_the_stance_model_round_trips_through_bytes(tmp_path: Path) -> None:
     copy.to_disk(tmp_path / "stance")
     for name in FILES:
         assert (tmp_path / "stance" / name).read_bytes() == shipped.read(name)
-    assert load(tmp_path / "stance").probabilities(inputs) == shipped.probabilities(inputs)
+    assert load_stance_model(tmp_path / "stance").probabilities(inputs) == shipped.probabilities(
+        inputs
+    )
 
 
 def test_bytes_without_a_stance_model_are_a_clear_error() -> None:

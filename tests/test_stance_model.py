@@ -159,7 +159,7 @@ def test_calibration_softens_without_changing_the_decision() -> None:
 def test_the_shipped_model_is_calibrated() -> None:
     meta = json.loads((claimx.stance_pipeline.PATH / "meta.json").read_text(encoding="utf-8"))
     assert 0.5 <= meta["temperature"] <= 5  # the build's grid, fitted on the held-out dev split
-    assert stance.default_model().temperature == meta["temperature"]
+    assert stance.default_stance_model().temperature == meta["temperature"]
     assert tuple(meta["labels"]) == stance.LABELS
     assert all(-1 <= meta["biases"][label] <= 1 for label in stance.LABELS)
 

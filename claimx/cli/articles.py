@@ -8,13 +8,22 @@ from pathlib import PurePath
 
 import click
 
+from ..claimsource import article_facts
 from ..corpora import read_articles
 from ..errors import InputError
 from ..inputs import expand
 from ..run import PipelineSpec, RunReport, utf8_stdout
 from ..show import COLORS
+from ..types import StanceMode
 from .group import EXIT_FAILED, cli
-from .options import format_option, model_option, read_options, reading_options, stance_option
+from .options import (
+    aliases_option,
+    format_option,
+    model_option,
+    read_options,
+    reading_options,
+    stance_option,
+)
 
 
 @cli.command("text")
@@ -109,6 +118,7 @@ def text_command(
 @reading_options
 @model_option
 @stance_option
+@aliases_option
 def show_command(
     path: str,
     article_id: str | None,
@@ -120,13 +130,15 @@ def show_command(
     id_field: str,
     encoding: str | None,
     model: str | None,
-    stance: str,
+    stance: StanceMode,
+    aliases: str | None,
 ) -> None:
     """Show one article with its claims marked: speakers, cues, quotes and targets, each
     claim's number beside it and a line per claim below; or, with --html, as a page.
     """
     from rich.console import Console
 
+    from ..atomic import replacing
     from ..page import page
     from ..show import make_console, show
 
@@ -160,17 +172,24 @@ def show_command(
             )
         report.flush()
         click.get_current_context().exit(EXIT_FAILED)
-    claims = PipelineSpec(model, stance).extract(article.text)
+    claims = PipelineSpec(model, stance, aliases).extract(article.text)
     source = article.label or article.source
+    facts = article_facts(article)  # title, outlet, date
     if html_file is not None:
-        document = page(article.text, claims, source=source)
-        with click.open_file(html_file, "w", encoding="utf-8", atomic=html_file != "-") as out:
+        title, rest = facts.pop("title", None), list(facts.values())
+        document = page(article.text, claims, source=source, title=title, facts=rest)
+        opened = (
+            click.open_file(html_file, "w", encoding="utf-8")
+            if html_file == "-"
+            else replacing(html_file, binary=False)
+        )
+        with opened as out:
             out.write(document)
         return
     console = make_console(utf8_stdout(), color=color)
     if pager:
         os.environ.setdefault("LESS", "-R")  # less shows the styles rather than their codes
         with console.pager(styles=True):
-            show(console, article.text, claims, source=source)
+            show(console, article.text, claims, source=source, facts=list(facts.values()))
         return
-    show(console, article.text, claims, source=source)
+    show(console, article.text, claims, source=source, facts=list(facts.values()))

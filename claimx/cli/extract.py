@@ -21,6 +21,7 @@ from ..run import (
     StdoutSink,
     plural,
 )
+from ..types import StanceMode
 from ..writers import FORMATS
 from .group import (
     EXIT_BROKEN_PIPE,
@@ -33,6 +34,7 @@ from .group import (
     cli,
 )
 from .options import (
+    aliases_option,
     check_glob,
     check_targets,
     collect,
@@ -80,6 +82,7 @@ from .options import (
 @jobs_option
 @model_option
 @stance_option
+@aliases_option
 @click.option(
     "--scheduler",
     metavar="ADDRESS|local:N",
@@ -107,7 +110,8 @@ def extract(
     encoding: str | None,
     jobs: int,
     model: str | None,
-    stance: str,
+    stance: StanceMode,
+    aliases: str | None,
     scheduler: str | None,
     partition_size: int,
     quiet: bool,
@@ -126,7 +130,7 @@ def extract(
     console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
     report = RunReport(console)
     options = read_options(input_format, text_field, id_field, encoding)
-    spec = PipelineSpec(model, stance)
+    spec = PipelineSpec(model, stance, aliases)
     items = collect(paths, glob, report)
     if not items:
         if not report.failed:
@@ -203,7 +207,7 @@ def _extract_on_cluster(
             "install -e '.[dask]'); from a wheel, pip install "
             "'claimx-VERSION-py3-none-any.whl[dask]'"
         ) from exc
-    from .. import dask as on_dask
+    from .. import cluster as on_dask
 
     parts = on_dask.plan(items, kinds, options, cluster.partition_size)
     others = on_dask.stale(output_dir, parts)
@@ -227,13 +231,7 @@ def _extract_on_cluster(
         enabled = not quiet and progress.fits(report.console, printing=False)
         with progress.bar(report.console, len(parts), enabled) as advance:
             for done in on_dask.extract_partitions(
-                client,
-                parts,
-                output_dir,
-                options=options,
-                model=spec.model,
-                stance=spec.stance,
-                force=force,
+                client, parts, output_dir, options=options, spec=spec, force=force
             ):
                 skipped += done.skipped
                 report.articles += done.articles

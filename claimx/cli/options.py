@@ -77,6 +77,16 @@ stance_option = click.option(
 )
 
 
+aliases_option = click.option(
+    "--aliases",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False),
+    help="More aliases (TSV: alias, name, type, as claimx/data/aliases.tsv), before the "
+    "packaged ones: speakers and targets are named by them, and views count each alias "
+    "under its name.",
+)
+
+
 def reading_options(command: F) -> F:
     """The options that say how inputs are read: kind, record fields, encoding."""
     options = [

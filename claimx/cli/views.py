@@ -20,6 +20,7 @@ from ..types import Article, SpeakerType
 from ..writers import NETWORK_FORMATS, SUMMARY_FORMATS, Record
 from .group import EXIT_FAILED, Fatal, cli
 from .options import (
+    aliases_option,
     check_date,
     check_glob,
     collect,
@@ -78,13 +79,7 @@ def view_options(command: F) -> F:
             help="Which files to read from folders of articles "
             f"(default {' '.join(DEFAULT_GLOB)}).",
         ),
-        click.option(
-            "--aliases",
-            metavar="FILE",
-            type=click.Path(exists=True, dir_okay=False),
-            help="More aliases (TSV: alias, name, type, as claimx/data/aliases.tsv), merged "
-            "into the packaged ones: each alias is counted under its name.",
-        ),
+        aliases_option,
         reading_options,
         jobs_option,
         model_option,
@@ -179,7 +174,7 @@ def _view_setup(**given: Any) -> tuple[ViewInputs, Any, RunReport]:
         given["inputs"],
         given["glob"],
         options,
-        PipelineSpec(given["model"], given["stance"]),
+        PipelineSpec(given["model"], given["stance"], given["aliases"]),
         given["jobs"],
     )
     where = ClaimFilter(given["speaker_types"], given["since"], given["until"], given["outlets"])
@@ -223,7 +218,7 @@ def network(fmt: str, output: str | None, min_claims: int, quiet: bool, **given:
     """
     from ..network import build_network, print_network, write_network
 
-    who = _identities(given.pop("aliases"))
+    who = _identities(given["aliases"])
     view, where, report = _view_setup(**given)
     claims = _claim_records(view, report)
     graph = build_network(claims, min_claims=min_claims, where=where, identities=who)
@@ -259,11 +254,18 @@ def summary(fmt: str, output: str | None, top: int, quiet: bool, **given: Any) -
     from rich.console import Console
 
     from .. import summary as summaries
+    from ..atomic import replacing
 
-    who = _identities(given.pop("aliases"))
+    who = _identities(given["aliases"])
     view, where, report = _view_setup(**given)
     result = summaries.summarize(_claim_records(view, report), top=top, where=where, identities=who)
-    with click.open_file(output or "-", "w", encoding="utf-8", atomic=output is not None) as f:
+    path = output or "-"  # "-" is stdout, as for click.open_file; a file is put in place whole
+    opened = (
+        click.open_file(path, "w", encoding="utf-8")
+        if path == "-"
+        else replacing(path, binary=False)
+    )
+    with opened as f:
         out = cast(TextIO, f)
         if fmt == "table":
             table = Console(file=out, highlight=False, markup=False, emoji=False)

@@ -26,7 +26,14 @@ from .markers import (
     marked_words,
     model_input,
 )
-from .model import StanceModel, calibrate, default_model, default_path, load, score
+from .model import (
+    StanceModel,
+    calibrate,
+    default_path,
+    default_stance_model,
+    load_stance_model,
+    score,
+)
 from .rules import (
     clip,
     combine,
@@ -50,11 +57,11 @@ __all__ = [
     "clip",
     "combine",
     "decide",
-    "default_model",
     "default_path",
+    "default_stance_model",
     "is_negated",
     "label",
-    "load",
+    "load_stance_model",
     "mark",
     "marked_words",
     "model_input",

@@ -163,7 +163,7 @@ class StanceModel:
         return cls(files=files)
 
 
-def load(path: Path | str | None = None) -> StanceModel:
+def load_stance_model(path: Path | str | None = None) -> StanceModel:
     """Load a stance model from the folder ``path`` (default: the shipped one)."""
     path = Path(path) if path is not None else default_path()
     missing = [name for name in FILES if not (path / name).is_file()]
@@ -176,9 +176,9 @@ def load(path: Path | str | None = None) -> StanceModel:
 
 
 @lru_cache(maxsize=1)
-def default_model() -> StanceModel:
+def default_stance_model() -> StanceModel:
     """The shipped stance model, loaded once per process."""
-    return load()
+    return load_stance_model()
 
 
 @lru_cache(maxsize=1)
@@ -208,7 +208,7 @@ def score(
     check_target(text, target)
     if speaker is not None:
         check_target(text, speaker)
-    model = default_model()
+    model = default_stance_model()
     doc = _sentences()(text)  # type: ignore[operator]
     span = doc.char_span(*target, alignment_mode="expand")
     assert span is not None  # "expand" always finds the tokens of a non-blank span
