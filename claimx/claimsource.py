@@ -32,9 +32,7 @@ import yaml
 from .db import CLAIM_COLUMNS, SCHEMA_VERSION, DatabaseError, claim_record
 from .errors import InputError
 from .inputs import Problem, printable
-from .types import ARTICLE_FIELD, Article
-
-Record = dict[str, Any]
+from .types import ARTICLE_FIELD, SPEAKER_JOINER, Article, Record
 
 #: Files of one article's claims that ``extract -o`` writes, by extension, and their kind.
 DOCUMENT_SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
@@ -297,7 +295,7 @@ def speakers(record: Mapping[str, Any]) -> list[str]:
     speaker = record.get("speaker")
     if not speaker:
         return []
-    return [name for name in (part.strip() for part in speaker.split("; ")) if name]
+    return [name for name in (part.strip() for part in speaker.split(SPEAKER_JOINER)) if name]
 
 
 @dataclass(frozen=True)

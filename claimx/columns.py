@@ -13,9 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .types import ARTICLE_FIELD, FIELDS
-
-Record = dict[str, Any]
+from .types import ARTICLE_FIELD, FIELDS, Record
 
 SPAN_FIELDS = ("speaker_span", "cue_span", "target_span")
 #: Fields whose value is a list of mappings: one CSV cell each, as compact JSON.

@@ -20,6 +20,12 @@ StanceMode = Literal["model", "rules"]
 STANCE_MODES: tuple[StanceMode, ...] = get_args(StanceMode)
 DEFAULT_STANCE: StanceMode = "model"
 
+#: A claim as every output writes it (:meth:`Claim.to_dict`): the keys of :data:`FIELDS`.
+Record = dict[str, Any]
+#: How a claim writes the names (and roles) of several speakers sharing a cue, and how
+#: readers of its records split them again ("Smith; Lee").
+SPEAKER_JOINER = "; "
+
 #: The keys of a serialized claim, in output order. Every format uses exactly these (CSV
 #: as ``writers.CSV_COLUMNS``: each span as a start and an end column).
 FIELDS: tuple[str, ...] = (

@@ -31,12 +31,13 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any, cast
 
+from .types import Record
+
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
     from spacy.language import Language
 
-Record = dict[str, Any]
 #: What parsing one text gives: its claim records, or why claimx failed on it.
 Result = tuple[list[Record], str | None]
 #: A batch of (text, context) pairs and the result of each text, in order.

@@ -41,8 +41,7 @@ from .columns import SPAN_FIELDS as SPAN_FIELDS
 from .columns import article_columns as article_columns
 from .columns import csv_row as csv_row
 from .columns import text_cell as text_cell
-
-Record = dict[str, Any]
+from .types import Record
 
 EXTENSIONS = {
     "yaml": ".yaml",

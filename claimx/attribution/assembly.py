@@ -12,13 +12,11 @@ from ..cues import CueMatch
 from ..quotes import QuoteIndex
 from ..speakers import Speaker
 from ..stance import StanceModel, marked_words
-from ..types import Claim, Kind, Stance, Target
+from ..types import SPEAKER_JOINER, Claim, Kind, Stance, Target
 from .article import WORD, Article, Frame, cue_tokens, tokens_in
 from .targets import Mention, find_targets, more_targets
 
 JOINER = " … "
-#: How a record writes the names (and roles) of several speakers sharing a cue.
-NAMES = "; "
 
 
 def to_claim(frame: Frame, art: Article) -> tuple[Claim, list[Mention]]:
@@ -47,8 +45,10 @@ def to_claim(frame: Frame, art: Article) -> tuple[Claim, list[Mention]]:
         t_label, t_score = stance.rule_stance(*_target_prior(m, prior, negated), polarity)
         targets.append(Target(m.name, m.span, t_label, t_score))
     claim = Claim(
-        speaker=NAMES.join(speaker.names) or None,
-        speaker_role=NAMES.join(r or "" for r in speaker.roles) if any(speaker.roles) else None,
+        speaker=SPEAKER_JOINER.join(speaker.names) or None,
+        speaker_role=SPEAKER_JOINER.join(r or "" for r in speaker.roles)
+        if any(speaker.roles)
+        else None,
         speaker_type=speaker.type,
         speaker_span=speaker.span,
         cue=cue_text,

@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..entities import Identities
-from ..types import Claim
+from ..types import SPEAKER_JOINER, Claim
 from .gold import GoldArticle
 from .metric import (
     DEFAULT_THRESHOLD,
@@ -284,7 +284,8 @@ class _Scorer:
     def report(self, gold_file: str | None, model: str | None) -> Report:
         """The finished report, kinds in their usual order."""
         for gold, speaker, pronoun in self.named:
-            keyed = "; ".join(self.who.key(n) for n in (speaker or "").split("; ") if n)
+            names_given = (speaker or "").split(SPEAKER_JOINER)
+            keyed = SPEAKER_JOINER.join(self.who.key(n) for n in names_given if n)
             right = gold == names(keyed)
             self.overall.corpus_correct += right
             self.overall.corpus_pronoun_correct += pronoun and right
