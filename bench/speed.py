@@ -50,19 +50,19 @@ for doc in nlp.pipe(texts):
 API = """
 import sys, time, pathlib, claimx
 from claimx import stance
-from claimx.attribution import assembly
+from claimx import attribution
 start = time.perf_counter()
 spent = [0.0]  # the stance model's own time: loading it, marking targets, scoring them
 if sys.argv[3] == "model":
     stance.default_stance_model()
     spent[0] = time.perf_counter() - start
-    scored = assembly.model_stance
+    scored = attribution.model_stance  # find_claims calls it by this module's name
     def timed(*args):
         t = time.perf_counter()
         out = scored(*args)
         spent[0] += time.perf_counter() - t
         return out
-    assembly.model_stance = timed
+    attribution.model_stance = timed
 paths = sorted(pathlib.Path(sys.argv[2]).glob("*.txt"))
 texts = (p.read_text(encoding="utf-8") for p in paths)
 for claims in claimx.extract_many(texts, model=sys.argv[1], stance=sys.argv[3]):

@@ -21,8 +21,8 @@ from spacy.tokens import Doc
 from ..lexicons import Lexicons
 from ..stance import StanceModel
 from ..types import Claim
-from . import assembly
 from .article import Article
+from .assembly import dedupe, model_stance, to_claim, wider_net
 from .content import (
     carve_nested,
     drop_reported_attitudes,
@@ -55,12 +55,11 @@ def find_claims(
     found = [f for f in frames.values() if f.spans]
     found += colon_frames(art, found)
     found += orphan_quote_frames(found, art)
-    built = [assembly.to_claim(f, art) for f in found]
+    built = [to_claim(f, art) for f in found]
     claims = [claim for claim, _ in built]
     if stance_model is not None:
-        # looked up on the module at call time, so that bench/speed.py can time it
         mentions = [m for _, m in built]
-        extra = [assembly.wider_net(f, art, m, found) for f, m in zip(found, mentions, strict=True)]
-        claims = assembly.model_stance(claims, mentions, found, art, stance_model, extra)
+        extra = [wider_net(f, art, m, found) for f, m in zip(found, mentions, strict=True)]
+        claims = model_stance(claims, mentions, found, art, stance_model, extra)
     claims.sort(key=lambda c: c.quote_spans[0])
-    return assembly.dedupe(claims)
+    return dedupe(claims)
