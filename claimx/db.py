@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .columns import SPAN_FIELDS, flat_columns, span_columns
-from .errors import ClaimxError, InputError
+from .errors import ClaimxError, duplicate_id
 from .types import FIELDS, Article
 
 #: Bumped whenever the tables change; a database of another version is refused.
@@ -139,7 +139,7 @@ class ClaimsDatabase:
         if row is None:
             return False
         if row[0] >= self.first_new:
-            raise _duplicate(source, ident, where)
+            raise duplicate_id(source, ident, where)
         return not self.force
 
     def add(self, article: Article, records: list[dict[str, Any]]) -> None:
@@ -157,7 +157,7 @@ class ClaimsDatabase:
                 raise
             self.conn.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
-            raise _duplicate(article.source, article.id, where) from exc
+            raise duplicate_id(article.source, article.id, where) from exc
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot write {where} to {self.path}: {exc}") from exc
 
@@ -169,7 +169,7 @@ class ClaimsDatabase:
         if row is None:
             return
         if row[0] >= self.first_new or not self.force:
-            raise _duplicate(article.source, article.id, article.label)
+            raise duplicate_id(article.source, article.id, article.label)
         self.conn.execute("DELETE FROM claims WHERE article = ?", row)
         self.conn.execute("DELETE FROM articles WHERE article = ?", row)
 
@@ -242,12 +242,3 @@ def claim_record(values: Sequence[Any]) -> dict[str, Any]:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _duplicate(source: str, ident: str, where: str | None = None) -> InputError:
-    return InputError(
-        where or f"{source} (id {ident!r})",
-        f"has the id {ident!r} of an article read before it in this run; skipped",
-        "ids must be unique in an input: pass --id-field with a field that is",
-        origin=source,
-    )

@@ -41,3 +41,14 @@ class ModelError(ClaimxError):
         self.other_model = other_model
         fix = "; install it (pip install …) or pass another pipeline as model="
         super().__init__(problem + (fix if other_model else ""))
+
+
+def duplicate_id(source: str, ident: str, where: str | None = None) -> InputError:
+    """The error for an article whose id an earlier article of the same input had:
+    ``where`` names it (``feed.jsonl:12``), else its input and id."""
+    return InputError(
+        where or f"{source} (id {ident!r})",
+        f"has the id {ident!r} of an article read before it in this run; skipped",
+        "ids must be unique in an input: pass --id-field with a field that is",
+        origin=source,
+    )

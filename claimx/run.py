@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from . import progress
 from .corpora import ReadOptions, iter_articles, language_problem
-from .errors import ClaimxError, ExtractionError, InputError
+from .errors import ClaimxError, ExtractionError, InputError, duplicate_id
 from .inputs import Input, printable
 from .types import DEFAULT_STANCE, Article, Claim, StanceMode
 from .writers import CsvWriter, Record, Writer, extension, make_writer, write_file
@@ -294,7 +294,7 @@ class FolderSink:
     def done(self, source: str, ident: str, relpath: PurePath, label: str) -> bool:
         path = relpath.with_name(relpath.name + extension(self.fmt))
         if path in self._written:
-            raise duplicate(source, ident, label)
+            raise duplicate_id(source, ident, label)
         return not self.force and os.path.lexists(self.root / path)
 
     def write(self, article: Article, claims: Sequence[Claim]) -> None:
@@ -303,7 +303,7 @@ class FolderSink:
             self._written.clear()  # each input writes below its own path: no clash
         relpath = output_path(article, self.fmt)
         if relpath in self._written:
-            raise duplicate(article.source, article.id, article.label)
+            raise duplicate_id(article.source, article.id, article.label)
         self._written.add(relpath)
         try:
             write_file(self.root, relpath, self.fmt, records(article, claims))
@@ -335,16 +335,6 @@ class DatabaseSink:
 
     def done(self, source: str, ident: str, relpath: PurePath, label: str) -> bool:
         return self._database.done(source, ident, label)
-
-
-def duplicate(source: str, ident: str, label: str) -> InputError:
-    """The error for a second article with one id in an input."""
-    return InputError(
-        label,
-        f"has the id {ident!r} of an article read before it in this run; skipped",
-        "ids must be unique in an input: pass --id-field with a field that is",
-        origin=source,
-    )
 
 
 def total_bytes(items: Sequence[Input]) -> int | None:

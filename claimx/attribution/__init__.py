@@ -7,7 +7,7 @@ Its content is the cue's complement clause, object or quoted words, widened to w
 quotes. Quotes that no cue claims go to the speaker of the neighbouring sentence.
 
 The passes live in modules by job, each importing only those before it: ``article``
-(the shared ``Article`` and ``Frame``), ``content`` (what a cue attributes), ``frames``
+(the shared ``ParsedArticle`` and ``Frame``), ``content`` (what a cue attributes), ``frames``
 (cues and their speakers), ``quoting`` (content and quotes), ``phrases`` (what names a
 target), ``acts`` (the speaker's own act on a target), ``targets`` (finding them),
 ``fallback`` (claims with no cue verb) and ``assembly`` (frames to claims, with the stance
@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from ..lexicons import Lexicons
 from ..stance import StanceModel
 from ..types import Claim
-from .article import Article
+from .article import ParsedArticle
 from .assembly import dedupe, model_stance, to_claim, wider_net
 from .content import (
     carve_nested,
@@ -43,7 +43,7 @@ def find_claims(
     ``lexicons`` holds every word list the passes look up. With ``stance_model``, the
     stance toward each target comes from it (and the cue's prior); without, from rules alone.
     """
-    art = Article.of(doc, lexicons)
+    art = ParsedArticle.of(doc, lexicons)
     frames = cue_frames(art)
     merge_pronoun_participles(frames, doc)
     drop_reported_attitudes(frames)

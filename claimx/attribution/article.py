@@ -33,7 +33,7 @@ class Frame:
 
 
 @dataclass
-class Article:
+class ParsedArticle:
     """One parsed article and what every rule needs of it, computed once."""
 
     doc: Doc
@@ -47,7 +47,7 @@ class Article:
     _roots: dict[int, Token] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, doc: Doc, lexicons: Lexicons) -> Article:
+    def of(cls, doc: Doc, lexicons: Lexicons) -> ParsedArticle:
         text = doc.text  # Doc.text rebuilds the string on every access
         sents = list(doc.sents)
         sent_of = {t.i: n for n, s in enumerate(sents) for t in s}

@@ -13,13 +13,13 @@ from ..quotes import QuoteIndex
 from ..speakers import Speaker
 from ..stance import StanceModel, marked_words
 from ..types import SPEAKER_JOINER, Claim, Kind, Stance, Target
-from .article import WORD, Article, Frame, cue_tokens, tokens_in
+from .article import WORD, Frame, ParsedArticle, cue_tokens, tokens_in
 from .targets import Mention, find_targets, more_targets
 
 JOINER = " … "
 
 
-def to_claim(frame: Frame, art: Article) -> tuple[Claim, list[Mention]]:
+def to_claim(frame: Frame, art: ParsedArticle) -> tuple[Claim, list[Mention]]:
     """The claim a frame makes, its stance by rule, and its targets' mentions (for the model)."""
     doc, text, resolver = art.doc, art.text, art.resolver
     speaker = frame.speaker or Speaker((), (), "unknown", None)
@@ -65,7 +65,7 @@ def to_claim(frame: Frame, art: Article) -> tuple[Claim, list[Mention]]:
 
 
 def wider_net(
-    frame: Frame, art: Article, found: list[Mention], frames: list[Frame]
+    frame: Frame, art: ParsedArticle, found: list[Mention], frames: list[Frame]
 ) -> list[Mention]:
     """The targets beyond ``found`` that the stance model may keep (:func:`more_targets`).
     What another speaker's claim among ``frames`` says is that claim's: "The Kremlin welcomes
@@ -119,7 +119,7 @@ def model_stance(
     claims: list[Claim],
     mentions: list[list[Mention]],
     frames: list[Frame],
-    art: Article,
+    art: ParsedArticle,
     model: StanceModel,
     extra: list[list[Mention]] | None = None,
 ) -> list[Claim]:

@@ -9,7 +9,7 @@ from bisect import bisect_left, bisect_right, insort
 from spacy.tokens import Span
 
 from ..quotes import Quote
-from .article import WORD, Article, Frame, few_words, tokens_in
+from .article import WORD, Frame, ParsedArticle, few_words, tokens_in
 from .quoting import widen
 
 _MIN_QUOTE_WORDS = 4
@@ -18,7 +18,7 @@ _COLON_LINE = re.compile(r"^[ \t]*([^:\n]{2,80}?):[ \t]+(\S[^\n]*?)[ \t\r]*$", r
 _COLON_SPEAKERS = {"PERSON", "ORG", "NORP", "GPE"}
 
 
-def colon_frames(art: Article, found: list[Frame]) -> list[Frame]:
+def colon_frames(art: ParsedArticle, found: list[Frame]) -> list[Frame]:
     """A line "Name: words" attributes the words to the name (headlines, transcripts)."""
     claimed = _Spans([s for f in found for s in f.spans])
     frames = []
@@ -44,7 +44,7 @@ def colon_frames(art: Article, found: list[Frame]) -> list[Frame]:
     return frames
 
 
-def orphan_quote_frames(frames: list[Frame], art: Article) -> list[Frame]:
+def orphan_quote_frames(frames: list[Frame], art: ParsedArticle) -> list[Frame]:
     """Quotes no cue claims: a continuation of the previous quote in the paragraph joins
     its claim; any other goes to the speaker of the neighbouring sentence."""
     text = art.text

@@ -11,7 +11,7 @@ from spacy.tokens import Token
 from ..cues import CueMatch
 from ..quotes import QUOTE_MARKS
 from ..speakers import Resolver, Speaker
-from .article import Article, Frame, cue_tokens
+from .article import Frame, ParsedArticle, cue_tokens
 from .content import content_tokens, when_asked
 
 _INHERITING_DEPS = {"advcl", "conj"}
@@ -24,7 +24,7 @@ _MEASURES = {"poll", "survey", "study", "analysis", "data", "datum", "figures", 
 _WORD_NOUNS = {"term", "word", "phrase", "expression", "name", "label", "acronym", "title"}
 
 
-def cue_frames(art: Article) -> dict[int, Frame]:
+def cue_frames(art: ParsedArticle) -> dict[int, Frame]:
     """A frame for each cue outside quotes that has a speaker (or, passive, has content),
     keyed by the index of the cue's verb."""
     cues, sources = art.lexicons.cues, art.lexicons.source_nouns

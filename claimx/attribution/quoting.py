@@ -10,14 +10,14 @@ from collections.abc import Iterable
 from spacy.tokens import Span, Token
 
 from ..quotes import Quote, QuoteIndex
-from .article import WORD, Article, Frame, few_words
+from .article import WORD, Frame, ParsedArticle, few_words
 
 #: A blank line, with Windows line endings too: "\r\n\r\n" holds no "\n\n".
 _BLANK_LINE = re.compile(r"\n\r?\n")
 _NON_SPACE = re.compile(r"\S")
 
 
-def attach_quotes(frames: dict[int, Frame], art: Article) -> None:
+def attach_quotes(frames: dict[int, Frame], art: ParsedArticle) -> None:
     """Widen content to whole quotes; give quote-less cues the quote they introduce."""
     index, text = art.index, art.text
     free = _FreeQuotes(index.quotes)  # the quotes no claim has yet
