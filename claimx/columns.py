@@ -48,11 +48,16 @@ def flat_columns(fields: Iterable[str], *, split_quotes: bool) -> tuple[str, ...
 CSV_COLUMNS: tuple[str, ...] = flat_columns(FIELDS, split_quotes=True)
 
 # OWASP's CSV-injection guidance: a cell starting with one of these is a formula (or may
-# become one) in a spreadsheet. Apostrophes already in front count as part of the prefix, so
-# that the rule can be inverted: see csv_row. A "-" on its own (stdin's source) or starting
-# a plain negative number is no formula, and is left as it is unless apostrophes come first
-# (so that the inverse rule stays the one csv_row gives).
-_FORMULA = re.compile(r"'+[=+\-@\t\r]|[=+@\t\r]|-(?!(?:\d+(?:\.\d+)?)?\Z)")
+# become one) in a spreadsheet; so is one starting with a full-width = or @ (U+FF1D, U+FF20),
+# which spreadsheets take for the ASCII ones. Apostrophes already in front count as part of
+# the prefix, so that the rule can be inverted: see csv_row. A "-" on its own (stdin's
+# source) or starting a plain negative number is no formula, and is left as it is unless
+# apostrophes come first (so that the inverse rule stays the one csv_row gives).
+_FORMULA = re.compile(
+    r"'+[=+\-@\t\r\uff1d\uff20]"  # apostrophes, then a formula's start (a "-" too)
+    r"|[=+@\t\r\uff1d\uff20]"
+    r"|-(?!(?:\d+(?:\.\d+)?)?\Z)"  # a "-" that is neither alone nor a plain negative number
+)
 
 
 def text_cell(value: str) -> str:
@@ -72,10 +77,11 @@ def csv_row(record: Record, article_keys: Iterable[str] = ()) -> list[str]:
     Spans become two integer cells (several fragments: integers joined with ``;``), ``None``
     the empty cell, numbers their ``str()``, ``targets`` one cell of compact JSON (``[]`` for
     none; ``json.loads`` gives the list back as is). A text cell that starts with ``=``,
-    ``+``, ``-``, ``@``, tab or carriage return, after any apostrophes, gets one more ``'`` in
-    front, which spreadsheets show as text, except a lone ``-`` and a negative number such as
-    ``-12`` or ``-0.5``, which are no formulas; to read the text back, drop the first
-    character of a text cell that matches ``'+[=+\\-@\\t\\r]``.
+    ``+``, ``-``, ``@``, a full-width equals or at sign (U+FF1D, U+FF20), tab or carriage
+    return, after any apostrophes, gets one more ``'`` in front, which spreadsheets show as
+    text, except a lone ``-`` and a negative number such as ``-12`` or ``-0.5``, which are no
+    formulas; to read the text back, drop the first character of a text cell that matches
+    ``'+[=+\\-@\\t\\r\\uff1d\\uff20]``.
     """
     cells: list[str] = []
     for key in FIELDS:

@@ -136,15 +136,15 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return _checked(_decoded(data[len(bom) :], name, codec), name)
+            return _decoded(data[len(bom) :], name, codec, marked=True)
     try:
-        return _checked(_decoded(data, name, "utf-8"), name)
+        return _decoded(data, name, "utf-8")
     except InputError as exc:
         if encoding is None or codecs.lookup(encoding).name == "utf-8":
             raise
         first = exc
     try:
-        return _checked(_decoded(data, name, encoding), name)
+        return _decoded(data, name, encoding)
     except InputError as exc:
         if first.problem.startswith("is not valid"):
             problem = first.problem.replace(
@@ -154,22 +154,26 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         raise
 
 
-def _decoded(data: bytes, name: str, encoding: str) -> str:
+def _decoded(data: bytes, name: str, encoding: str, *, marked: bool = False) -> str:
+    """``data`` decoded, or an :class:`InputError`; ``marked``: a byte order mark chose
+    ``encoding``, so that no other is suggested."""
     try:
-        return data.decode(encoding)
+        return _checked(data.decode(encoding), name, b"" if marked else data)
     except UnicodeDecodeError as exc:
         utf8 = codecs.lookup(encoding).name == "utf-8"
         if b"\x00" in data:
-            raise _binary_error(name) from exc
+            raise _binary_error(name, b"" if marked else data) from exc
         label = "UTF-8" if utf8 else encoding
         problem = f"is not valid {label} (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         fix = _suggest(data) if utf8 else "pass --encoding with the file's encoding"
         raise InputError(name, problem, fix) from exc
 
 
-def _checked(text: str, name: str) -> str:
+def _checked(text: str, name: str, data: bytes) -> str:
+    """``text``, unless it holds NULs, which mean binary ``data`` (or UTF-16: see
+    :func:`_binary_error`)."""
     if "\x00" in text:
-        raise _binary_error(name)
+        raise _binary_error(name, data)
     return text
 
 
@@ -183,7 +187,37 @@ def _suggest(data: bytes) -> str:
     return "pass --encoding cp1252 (Windows files; or the file's encoding)"
 
 
-def _binary_error(name: str) -> InputError:
+def _binary_error(name: str, data: bytes) -> InputError:
+    """The error for a file with NUL bytes: binary, or UTF-16 that ``--encoding`` reads."""
+    codec = _utf16(data)
+    if codec is not None:
+        return InputError(
+            name,
+            "looks binary (NUL bytes) but is likely UTF-16 text without a byte order mark "
+            "(a NUL at every other byte)",
+            f"pass --encoding {codec}",
+        )
     return InputError(
         name, "looks binary (NUL bytes), not a text article", "remove it or narrow --glob"
     )
+
+
+def _utf16(data: bytes) -> str | None:
+    """The UTF-16 that ``data`` looks like without a byte order mark, if it does: text in
+    Latin letters has a NUL in most of its odd bytes (little-endian; in its even bytes,
+    big-endian) and next to none in the others, and it decodes whole, without NULs."""
+    sample = data[: 1 << 12]
+    pairs = len(sample) // 2
+    if len(data) % 2 or pairs < 2:
+        return None
+    for codec, high, low in (
+        ("utf-16-le", sample[1::2], sample[0::2]),
+        ("utf-16-be", sample[0::2], sample[1::2]),
+    ):
+        if high.count(0) * 2 >= pairs and low.count(0) * 10 <= pairs:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return codec if "\x00" not in text else None
+    return None

@@ -4,9 +4,9 @@ A reader turns the content of one input into its articles; :mod:`claimx.corpora`
 input, tells its kind and picks the reader, and :mod:`claimx.records` has the readers of files
 of records. This module owns what every reader is given and gives: the :class:`ReadOptions`,
 the :data:`Skip` test, the :class:`Bookmark` of where a record starts (see :class:`Places`),
-the names of the articles' outputs (:func:`output_stem`, :func:`file_name`); and the readers
-of a text file and of a saved HTML page, whose main text trafilatura finds
-(:func:`html_article`, which the WARC reader uses too).
+the names of the articles' outputs (:func:`output_stem`, :func:`file_name`,
+:func:`output_name`); and the readers of a text file and of a saved HTML page, whose main text
+trafilatura finds (:func:`html_article`, which the WARC reader uses too).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import gzip
 import hashlib
 import io
 import logging
+import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -27,6 +29,11 @@ from .types import Article, Scalar
 
 #: Kinds with many articles to a file, read record by record.
 STREAMS = frozenset({"jsonl", "csv", "warc"})
+#: The longest file name, in bytes, that common file systems take (ext4, APFS, NTFS...).
+NAME_MAX = 255
+#: What :mod:`claimx.atomic` adds to a name for its temporary file: ``.<name>.<12 hex>.tmp``.
+_TEMPORARY = 18
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 if TYPE_CHECKING:
     #: An input's content: a buffered file, or what gunzips it; both can peek.
     Stream = io.BufferedReader[Any] | gzip.GzipFile
@@ -83,6 +90,14 @@ class Places:
     def skip(self, source: str, ident: str, relpath: PurePath, label: str) -> bool:
         if self.on_place is not None:
             self.on_place(self.here)
+        surrogate = _LONE_SURROGATE.search(ident)
+        if surrogate:  # from a JSON \u escape: no output (UTF-8, SQLite) can hold it
+            raise InputError(
+                label,
+                f"has a lone surrogate (U+{ord(surrogate[0]):04X} at character "
+                f"{surrogate.start():,}) in its id, which no output can hold",
+                "fix the id: \\ud800 to \\udfff are halves of one character and come in pairs",
+            )
         return self.inner(source, ident, relpath, label)
 
 
@@ -104,13 +119,34 @@ def output_stem(item: Input, fmt: str | None) -> PurePath:
 
 def file_name(ident: str) -> str:
     """An article id as a file name: reversible (percent-encoded), never hidden, and cut
-    with a hash past 200 bytes."""
-    name = quote(ident, safe=" -_.,@+=~()")
+    with a hash past 200 bytes (see :func:`_cut`). A lone surrogate, which no output can
+    hold (:class:`Places` refuses its article), is encoded as UTF-8 would encode it."""
+    name = quote(ident, safe=" -_.,@+=~()", errors="surrogatepass")
     if name.startswith(".") or not name:
         name = "%2E" + name[1:] if name else "%00"
     if len(name) > 200:
-        name = name[:150] + "~" + hashlib.sha256(ident.encode()).hexdigest()[:16]
+        name = _cut(name, ident.encode("utf-8", "surrogatepass"))
     return name
+
+
+def output_name(relpath: PurePath, extension: str) -> PurePath:
+    """The file an article's claims go to below ``-o``'s folder: ``relpath`` with
+    ``extension`` added to its name; a name that would be longer than the file system takes
+    (``NAME_MAX``, less what the temporary name of :mod:`claimx.atomic` adds) is cut as a
+    long id is (:func:`_cut`), the same way each time, so that a re-run finds it."""
+    name = relpath.name + extension
+    if len(os.fsencode(name)) > NAME_MAX - _TEMPORARY:
+        name = _cut(relpath.name, os.fsencode(relpath.name)) + extension
+    return relpath.with_name(name)
+
+
+def _cut(name: str, key: bytes) -> str:
+    """``name`` cut after its first 150 bytes (at a character's end), then ``~`` and 16
+    hex digits of the SHA-256 of ``key``: at most 167 bytes, the same for the same two."""
+    head = name
+    while len(os.fsencode(head)) > 150:
+        head = head[:-1]
+    return head + "~" + hashlib.sha256(key).hexdigest()[:16]
 
 
 def text_articles(

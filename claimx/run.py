@@ -28,6 +28,7 @@ from . import progress
 from .corpora import ReadOptions, iter_articles, language_problem
 from .errors import ClaimxError, ExtractionError, InputError, duplicate_id
 from .inputs import Input, printable
+from .readers import output_name
 from .types import DEFAULT_STANCE, Article, Claim, StanceMode
 from .writers import CsvWriter, Record, Writer, extension, make_writer, write_file
 
@@ -102,8 +103,9 @@ def records(article: Article, claims: Iterable[Claim]) -> list[Record]:
 
 
 def output_path(article: Article, fmt: str) -> PurePath:
-    """Where a folder output puts an article's claims, relative to the folder."""
-    return article.relpath.with_name(article.relpath.name + extension(fmt))
+    """Where a folder output puts an article's claims, relative to the folder (a name past
+    the file system's limit cut short: :func:`claimx.readers.output_name`)."""
+    return output_name(article.relpath, extension(fmt))
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ class RunReport:
     failed: int = 0
     done: int = 0  # skipped: already written by an earlier run (-o, --db)
     shown: dict[str, int] = field(default_factory=dict)  # errors shown, by input
+    warned: dict[str, int] = field(default_factory=dict)  # warnings shown, by input
     not_english: int = 0
 
     def add(self, claims: Sequence[object]) -> None:
@@ -176,10 +179,14 @@ class RunReport:
 
     def problem(self, exc: InputError, skipped: bool) -> None:
         """Report what reading met: an article left out on purpose, or a failure."""
-        if skipped:
-            self.console.print(f"claimx: warning: {exc}")
-        else:
+        if not skipped:
             self.fail(exc)
+            return
+        if exc.origin is not None:  # a record's: past SHOWN_PER_INPUT, only counted
+            self.warned[exc.origin] = self.warned.get(exc.origin, 0) + 1
+            if self.warned[exc.origin] > SHOWN_PER_INPUT:
+                return
+        self.console.print(f"claimx: warning: {exc}")
 
     def foreign(self, article: Article, reason: str) -> None:
         """Warn that an article does not look like English."""
@@ -191,13 +198,20 @@ class RunReport:
             )
 
     def flush(self) -> None:
-        """Count what was not shown: errors past ``SHOWN_PER_INPUT``, foreign articles."""
+        """Count what was not shown: errors and warnings past ``SHOWN_PER_INPUT``, foreign
+        articles."""
         for origin, count in self.shown.items():
             if count > SHOWN_PER_INPUT:
                 more = count - SHOWN_PER_INPUT
                 self.console.print(
                     f"claimx: error: {origin}: {plural(more, 'more record')} could not be "
                     "read (not shown)"
+                )
+        for origin, count in self.warned.items():
+            if count > SHOWN_PER_INPUT:
+                more = count - SHOWN_PER_INPUT
+                self.console.print(
+                    f"claimx: warning: {origin}: {plural(more, 'more warning')} (not shown)"
                 )
         if self.not_english > SHOWN_LANGUAGE:
             more = self.not_english - SHOWN_LANGUAGE
@@ -292,7 +306,7 @@ class FolderSink:
         pass
 
     def done(self, source: str, ident: str, relpath: PurePath, label: str) -> bool:
-        path = relpath.with_name(relpath.name + extension(self.fmt))
+        path = output_name(relpath, extension(self.fmt))
         if path in self._written:
             raise duplicate_id(source, ident, label)
         return not self.force and os.path.lexists(self.root / path)

@@ -54,7 +54,7 @@ def make_claim(**overrides: Any) -> Claim:
 
 # A text cell that starts with apostrophes and then a formula character had one ``'`` added
 # (claimx.writers.csv_row); numbers and spans are never prefixed.
-_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+_NEUTRALISED = re.compile(r"'+[=+\-@\t\r\uff1d\uff20]")
 _SPANS = {"speaker_span": "speaker", "cue_span": "cue", "target_span": "target"}
 
 
