@@ -4,8 +4,11 @@ JSON Lines (an article object to a line) and CSV (an article to a row, under a h
 decoded line by line; a WARC file gives an article for each HTML response, whose page is read
 as a saved one is (:func:`~claimx.readers.html_article`). Each reader starts where its
 :class:`~claimx.readers.Bookmark` says and tells where each record starts; a record that
-cannot be read is reported and the rest of the file read on. :mod:`claimx.corpora` opens the
-file and picks the reader.
+cannot be read is reported and the rest of the file read on. A record that the file ends
+inside of (a cut download) is reported, never read as an article: a WARC record shorter than
+its Content-Length, a CSV row whose quoted cell runs on to the end. Field values that no
+output can write are mended (:mod:`claimx.mending`), with a warning. :mod:`claimx.corpora`
+opens the file and picks the reader.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .inputs import _BOMS, Input, Problem, decode
+from .mending import mend
 from .readers import (
     Bookmark,
     Places,
@@ -126,6 +130,10 @@ def jsonl_articles(
             problem = f"is not valid JSON ({exc.msg.removesuffix(' at')} at column {exc.colno})"
             report(_origin(InputError(where, problem, "fix or remove the line"), item), False)
             continue
+        except ValueError as exc:  # a number of more than 4,300 digits, say
+            problem = f"cannot be read as JSON ({str(exc).split(':')[0]})"
+            report(_origin(InputError(where, problem, "fix or remove the line"), item), False)
+            continue
         try:
             if not isinstance(record, dict):
                 raise InputError(
@@ -134,7 +142,7 @@ def jsonl_articles(
                     "each line must be one article object",
                 )
             places.here = position.line()
-            article = _record_article(item, record, number, where, options, places.skip)
+            article = _record_article(item, record, number, where, options, report, places.skip)
         except InputError as exc:
             report(_origin(exc, item), False)
             continue
@@ -155,10 +163,14 @@ def csv_articles(
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
     # a record starts on the line after the last one the reader took before it
     position = _Position(Bookmark(0, 1))
-    rows = csv.reader(_lines(item, data, options.encoding, report, position))
+    lines = _Lines(_lines(item, data, options.encoding, report, position))
+    rows = csv.reader(lines)
     header = next(rows, None)
     if header is None:
         return
+    if lines.ended:
+        problem = "is cut short: a quoted cell of its header runs on to the end of the file"
+        raise InputError(item.label, problem, _OPEN_QUOTE_FIX)
     if options.text_field not in header:
         raise InputError(
             item.label,
@@ -168,7 +180,8 @@ def csv_articles(
     if places.start.number > position.number + 1:  # read on from there, past the header
         _seek(data, places.start.offset, item)
         position = _Position(places.start)
-        rows = csv.reader(_lines(item, data, options.encoding, report, position))
+        lines = _Lines(_lines(item, data, options.encoding, report, position))
+        rows = csv.reader(lines)
     while True:
         before = position.number
         places.here = position.next_line()
@@ -184,6 +197,8 @@ def csv_articles(
             continue
         where = f"{item.label}:{before + 1}"
         try:
+            if lines.ended:  # the reader asked past the end for the rest of a quoted cell
+                raise InputError(where, _OPEN_QUOTE, _OPEN_QUOTE_FIX)
             if len(row) != len(header):
                 raise InputError(
                     where,
@@ -191,12 +206,35 @@ def csv_articles(
                     "quote cells that hold commas or line breaks",
                 )
             record = dict(zip(header, row, strict=True))
-            article = _record_article(item, record, before + 1, where, options, places.skip)
+            article = _record_article(item, record, before + 1, where, options, report, places.skip)
         except InputError as exc:
             report(_origin(exc, item), False)
             continue
         if article is not None:
             yield article
+
+
+_OPEN_QUOTE = "is cut short: a quoted cell runs on to the end of the file"
+_OPEN_QUOTE_FIX = "check that the file is complete (a cut download?) and that its quotes close"
+
+
+class _Lines:
+    """Lines as the csv reader takes them, and whether it has asked past the last: it does
+    so within a row only for the rest of a quoted cell, so a row it then gives is cut."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.ended = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            return next(self.lines)
+        except StopIteration:
+            self.ended = True
+            raise
 
 
 def _names(fields: Iterable[str]) -> str:
@@ -211,10 +249,13 @@ def _record_article(
     number: int,
     where: str,
     options: ReadOptions,
+    report: Problem,
     skip: Skip,
 ) -> Article | None:
-    """The article a JSON Lines or CSV record holds; None if ``skip`` says so."""
+    """The article a JSON Lines or CSV record holds; None if ``skip`` says so. Values no
+    output can write (NaN, a lone surrogate) are mended, and ``report`` warned of them."""
     field = options.text_field
+    record, mended = mend(record, field, options.id_field)
     if field not in record:
         raise InputError(
             where, f"has no {field!r} field (its fields: {_names(record)})", _text_fix(record)
@@ -225,6 +266,13 @@ def _record_article(
             where,
             f"has a {_json_kind(text)} in its {field!r} field, not the article text",
             "the text field must hold the article as a string",
+        )
+    if "\x00" in text:  # as in a text file, where NUL bytes mean binary data
+        raise InputError(
+            where,
+            f"has a NUL character in its {field!r} field (character {text.index(chr(0)):,}), "
+            "not article text",
+            "remove it from the record",
         )
     raw_id = record.get(options.id_field)
     if raw_id is None or raw_id == "":
@@ -240,6 +288,8 @@ def _record_article(
     relpath = output_stem(item, "jsonl") / file_name(ident)
     if skip(item.source, ident, relpath, where):
         return None
+    for problem, fix in mended:
+        report(_origin(InputError(where, problem, fix), item), True)
     metadata = {
         key: value
         for key, value in record.items()
@@ -282,30 +332,71 @@ def warc_articles(
                 "check that it is a complete WARC (a cut download?)",
             ) from exc
         if record is None:
+            # warcio ends quietly where a record's headers are cut: bytes past the last
+            # whole record are one it could not read
+            if archive.fh.tell() > archive.offset:
+                where = f"{item.label} record {number + 1}"
+                report(_origin(_cut_error(where, "is cut short in its headers"), item), False)
             return
         number += 1
         # where this record starts in the file: warcio's offset, taken before the record is
         # read (its get_record_offset reads the record to its end first)
         places.here = Bookmark(archive.offset, number) if data.seekable() else None
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        where = f"{item.label} record {number}" + (f" ({url})" if url else "")
+        error: InputError | None = None
         try:
-            article = _warc_article(item, record, number, options, report, places.skip)
+            ident = url or f"record {number}"
+            article = _warc_article(item, record, ident, where, options, report, places.skip)
         except InputError as exc:
-            report(_origin(exc, item), False)
-            continue
-        if article is not None:
+            article, error = None, exc
+        error = _cut_short(record, where) or error  # a cut record is the problem, whatever it is
+        if error is not None:
+            report(_origin(error, item), False)
+        elif article is not None:
             yield article
 
 
+def _cut_short(record: Any, where: str) -> InputError | None:
+    """The error for a record that the file ends inside of, before its Content-Length
+    says it does (what is left of it is read first); None for a whole record."""
+    stream = record.raw_stream
+    while stream.read(1 << 16):
+        pass
+    left = getattr(stream, "limit", 0)  # warcio limits a record's stream to its length
+    length = record.rec_headers.get_header("Content-Length") or ""
+    if record.format == "warc" and not length.strip().isdigit():
+        return _cut_error(
+            where, "is cut short in its headers (its Content-Length is missing or cut)"
+        )
+    if left > 0:
+        got = record.length - left
+        return _cut_error(where, f"is cut short ({got:,} of its {record.length:,} bytes)")
+    return None
+
+
+def _cut_error(where: str, problem: str) -> InputError:
+    return InputError(
+        where,
+        f"{problem}: the file ends inside it, so it is not read",
+        "check that the file is complete (a cut download?) and read it again",
+    )
+
+
 def _warc_article(
-    item: Input, record: Any, number: int, options: ReadOptions, report: Problem, skip: Skip
+    item: Input,
+    record: Any,
+    url: str,
+    where: str,
+    options: ReadOptions,
+    report: Problem,
+    skip: Skip,
 ) -> Article | None:
     """The article of a WARC response (or resource) record; None for other records, for
     responses that are no page (a redirect, an error) and for pages without article text."""
     if record.rec_type not in ("response", "resource"):
         return None  # warcinfo, request, metadata, revisit: not articles
     headers = record.rec_headers
-    url = headers.get_header("WARC-Target-URI") or f"record {number}"
-    where = f"{item.label} record {number} ({url})"
     if record.rec_type == "response":
         if record.http_headers is None:
             return None  # a DNS lookup, say
@@ -324,6 +415,9 @@ def _warc_article(
             "claimx reads a WARC's HTML responses; the other records were read",
         )
     page: bytes | str = record.content_stream().read()
+    cut = _cut_short(record, where)
+    if cut is not None:
+        raise cut
     charset = re.search(r"charset=[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
     if charset and isinstance(page, bytes):
         # else the page's own meta charset, or trafilatura's guess, decides

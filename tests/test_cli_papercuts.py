@@ -146,3 +146,17 @@ def test_show_names_the_articles_title_outlet_and_date(
     assert "<h1>Bridge row</h1>" in html.stdout
     meta = f'<p class="cx-meta">{feed}:1 · Daily Planet · 2024-05-01 · 2 claims</p>'
     assert meta in html.stdout
+
+
+def test_warnings_past_ten_per_input_are_counted_not_shown(
+    fake_library: dict[str, Any], tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed.jsonl"
+    line = '{"id": "%d", "n": NaN, "text": "Tom Lee said \\"it was fine today\\"."}\n'
+    feed.write_text("".join(line % i for i in range(15)), encoding="utf-8")
+    result = run("extract", feed, "-f", "jsonl")
+    assert result.exit_code == 0
+    warnings = [w for w in result.stderr.splitlines() if w.startswith("claimx: warning:")]
+    assert len(warnings) == 11
+    assert warnings[-1] == f"claimx: warning: {feed}: 5 more warnings (not shown)"
+    assert len(result.stdout.splitlines()) == 15
