@@ -2,15 +2,15 @@
 
     .venv/bin/python bench/length.py [--sizes 25 100 250 500 1000]
 
-Builds one article of each size (in thousands of characters, which is what spaCy's
-``nlp.max_length`` of 1,000,000 counts: 1000 is the longest article claimx accepts) from
+Builds one article of each size (in thousands of characters; past 100 claimx parses an
+article in pieces of at most 100,000 characters, ``claimx.api.PIECE_CHARS``) from
 the seed article, seeds/000_680bcb4019dc53cb.txt, alternating with wire-style paragraphs
 written here, cut at the size (written to bench/_work/length, never committed). The seed
 alone has no pronoun speaker and few quotes, which are what made the cost quadratic (each
 pronoun looked at every earlier mention, each of those at every quote); the paragraphs
 bring both, and a hundred people.
 
-Each article is extracted with the default pipeline (stance from rules) in a fresh
+Each article is extracted with the default pipeline (stance from the model) in a fresh
 process, which first loads the model and warms it up on a short text, so that neither
 counts and each size's peak memory is its own. Prints, for each size, the CPU seconds
 (user + system) of the extraction, seconds per 100 KB for the whole pipeline and for the

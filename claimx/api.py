@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
+from .entities import surname
 from .errors import ExtractionError, ModelError
 from .types import DEFAULT_STANCE, Claim, StanceMode
 from .workers import Parsed, parse_batch, run_parallel
@@ -27,6 +30,12 @@ C = TypeVar("C")
 BATCH_CHARS = 30_000
 #: Texts in a batch at most, however short.
 BATCH_TEXTS = 256
+#: An article longer than this (or than the model's ``max_length``) is parsed in pieces of
+#: at most this many characters, cut at paragraph breaks (else line breaks, sentence ends,
+#: spaces): spaCy's parse takes about 3 KB of memory per character, so a piece's parse stays
+#: near 0.3 GB however long the article, and no article is too long to read. No news
+#: article comes near it; names and pronouns do not resolve across a cut.
+PIECE_CHARS = 100_000
 
 
 def default_model() -> str:
@@ -140,9 +149,10 @@ def extract_many(
     batch_size: texts per batch; by default as many as add up to ``BATCH_CHARS``
         characters (one at least, ``BATCH_TEXTS`` at most), so that many short texts
         share the pipeline's cost per batch and long ones still spread over workers.
-    on_error: called with the context (or the index) of a text claimx cannot handle (too
-        long for the model, not text, or a bug) and the problem, which reads on from the text's name
-        ("has 1,200,000 characters, …"); that text is skipped. Without it, ExtractionError.
+    on_error: called with the context (or the index) of a text claimx cannot handle (not
+        text, holding a lone surrogate, or a bug) and the problem, which reads on from the
+        text's name ("holds a lone surrogate …"); that text is skipped. Without it,
+        ExtractionError. A text longer than :data:`PIECE_CHARS` is parsed in pieces.
     """
     from spacy.util import minibatch
 
@@ -154,8 +164,9 @@ def extract_many(
         on_error(context, problem)
 
     pairs = texts if as_tuples else ((text, i) for i, text in enumerate(texts))
-    fitting = _fitting(pairs, nlp.max_length, report)
-    batches = _by_size(fitting) if batch_size is None else minibatch(fitting, batch_size)
+    size = min(PIECE_CHARS, nlp.max_length)
+    pieces = _pieces(_fitting(pairs, report), size)
+    batches = _by_size(pieces) if batch_size is None else minibatch(pieces, batch_size)
     if n_process == 1:
         parsed: Generator[Parsed, None, None] = (
             (parse_batch(nlp, [text for text, _ in batch]), batch) for batch in batches
@@ -171,17 +182,100 @@ def _claims(
     as_tuples: bool,
     report: Callable[[Any, str], None],
 ) -> Generator[Any, None, None]:
-    """Claims for each parsed text, in order; texts claimx failed on are reported."""
+    """Claims for each parsed text, in order, its pieces' put together; texts claimx
+    failed on (in any piece) are reported."""
+    claims: list[Claim] = []
+    failed: str | None = None
     try:
         for results, batch in parsed:
-            for (records, error), (_, context) in zip(results, batch, strict=True):
-                if error is not None:
-                    report(context, f"made claimx fail ({error}); please report it")
+            for (records, error), (_, piece) in zip(results, batch, strict=True):
+                failed = failed or error
+                claims += [Claim.from_dict(r).shifted(piece.start) for r in records]
+                if not piece.last:
                     continue
-                claims = [Claim.from_dict(r) for r in records]
-                yield (claims, context) if as_tuples else claims
+                if failed is not None:
+                    report(piece.context, f"made claimx fail ({failed}); please report it")
+                else:
+                    claims = _named_across(claims) if piece.start else claims
+                    yield (claims, piece.context) if as_tuples else claims
+                claims, failed = [], None
     finally:
         parsed.close()  # ends the workers now, however the caller stopped
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """Where a piece of a text starts in it, and whether it is the text's last piece."""
+
+    context: Any
+    start: int = 0
+    last: bool = True
+
+
+def _pieces(pairs: Iterable[tuple[str, Any]], size: int) -> Iterator[tuple[str, _Piece]]:
+    """Each text as itself, or, past ``size`` characters, as pieces cut at breaks."""
+    for text, context in pairs:
+        if len(text) <= size:
+            yield text, _Piece(context)
+            continue
+        cuts = _cuts(text, size)
+        for start, end in itertools.pairwise([0, *cuts, len(text)]):
+            yield text[start:end], _Piece(context, start, end == len(text))
+
+
+def _named_across(claims: list[Claim]) -> list[Claim]:
+    """The claims of a text parsed in pieces, named as one parse of the whole text names
+    them, where a piece could not see the others: a surname alone by the one full name the
+    article's claims give it ("Peskov" is "Dmitry Peskov"), and a speaker's role from
+    another of its claims."""
+    full: dict[str, set[str]] = {}
+    roles: dict[str, str] = {}
+    for claim in claims:
+        for name in (claim.speaker, claim.target, *(t.target for t in claim.targets)):
+            words = (name or "").split()
+            if len(words) > 1 and words[0][:1].isupper():
+                full.setdefault(surname(words), set()).add(name or "")
+
+    def named(name: str | None) -> str | None:
+        known = full.get(name or "", set())
+        return next(iter(known)) if len(known) == 1 else name
+
+    claims = [
+        replace(
+            claim,
+            speaker=named(claim.speaker),
+            target=named(claim.target),
+            targets=tuple(replace(t, target=named(t.target) or t.target) for t in claim.targets),
+        )
+        for claim in claims
+    ]
+    for claim in claims:
+        if claim.speaker and claim.speaker_role:
+            roles.setdefault(claim.speaker, claim.speaker_role)
+    return [
+        replace(claim, speaker_role=roles.get(claim.speaker or ""))
+        if claim.speaker_role is None and claim.speaker in roles
+        else claim
+        for claim in claims
+    ]
+
+
+def _cuts(text: str, size: int) -> list[int]:
+    """Where to cut ``text`` into pieces of at most ``size`` characters: after the last
+    paragraph break in each piece's second half, else the last line break, sentence end or
+    space there, else at ``size``."""
+    cuts: list[int] = []
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        for mark in ("\n\n", "\n", ". ", " "):
+            found = text.rfind(mark, start + size // 2, end)
+            if found >= 0:
+                end = found + len(mark)
+                break
+        cuts.append(end)
+        start = end
+    return cuts
 
 
 def _by_size(
@@ -201,26 +295,21 @@ def _by_size(
 
 
 def _fitting(
-    pairs: Iterable[tuple[str, Any]], limit: int, report: Callable[[Any, str], None]
+    pairs: Iterable[tuple[str, Any]], report: Callable[[Any, str], None]
 ) -> Iterator[tuple[str, Any]]:
     """The pairs whose text the model can parse; the others are reported, not parsed."""
     for text, context in pairs:
-        problem = _unparsable(text, limit)
+        problem = _unparsable(text)
         if problem:
             report(context, problem)
         else:
             yield text, context
 
 
-def _unparsable(text: Any, limit: int) -> str | None:
+def _unparsable(text: Any) -> str | None:
     """Why ``text`` cannot be parsed, reading on from its name; None if it can."""
     if not isinstance(text, str):
         return f"is a {type(text).__name__}, not a str; decode it first"
-    if len(text) > limit:
-        return (
-            f"has {len(text):,} characters, over the model's limit of {limit:,}; "
-            "split it into smaller files"
-        )
     surrogate = _LONE_SURROGATE.search(text)
     if surrogate:
         return (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any, Literal, get_args
 
@@ -139,6 +139,25 @@ class Claim:
         if article is not None and article.metadata is not None:
             record[ARTICLE_FIELD] = article.to_dict()
         return record
+
+    def shifted(self, by: int) -> Claim:
+        """The same claim with every span moved ``by`` characters: a claim found in a piece
+        of an article, placed in the whole."""
+
+        def move(s: Span | None) -> Span | None:
+            return None if s is None else (s[0] + by, s[1] + by)
+
+        return replace(
+            self,
+            speaker_span=move(self.speaker_span),
+            cue_span=move(self.cue_span),
+            quote_spans=tuple((s + by, e + by) for s, e in self.quote_spans),
+            target_span=move(self.target_span),
+            targets=tuple(
+                replace(t, target_span=(t.target_span[0] + by, t.target_span[1] + by))
+                for t in self.targets
+            ),
+        )
 
     @classmethod
     def from_dict(cls, record: dict[str, Any]) -> Claim:

@@ -812,16 +812,6 @@ def test_real_failure_on_one_article_spares_the_batch(
     assert "a.txt made claimx fail (RuntimeError: simulated bug); please report it" in result.stderr
 
 
-@pytest.mark.model
-def test_real_article_over_the_model_limit_is_reported(run: Run, tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text("word " * 200_001)
-    (tmp_path / "b.txt").write_text("The mayor said the bridge is open.\n")
-    result = run("extract", tmp_path, "-f", "jsonl")
-    assert result.exit_code == 1
-    assert len(result.stdout.splitlines()) == 1
-    assert "a.txt has 1,000,005 characters, over the model's limit of 1,000,000" in result.stderr
-
-
 # Corpora: JSON Lines, CSV, pages, WARC; resuming -o and --db
 
 FEED = [

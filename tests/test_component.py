@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import spacy
+from conftest import check_offsets
 
 import claimx
 from claimx.cues import CueLexicon
@@ -123,11 +124,35 @@ def test_stopping_a_parallel_stream_early_ends_its_workers() -> None:
     assert not multiprocessing.active_children()
 
 
-def test_text_over_the_model_limit_is_a_clear_error() -> None:
-    from claimx.errors import ExtractionError
+def test_a_long_text_is_parsed_in_pieces_with_the_claims_of_one_parse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past PIECE_CHARS a text is parsed in pieces cut at paragraph breaks (memory stays
+    bounded, any length reads); its claims keep their offsets and the names one parse
+    gives ("Peskov" is "Dmitry Peskov" though the piece never names him in full)."""
+    from claimx import api
 
-    with pytest.raises(ExtractionError, match="over the model's limit of 1,000,000"):
-        claimx.extract("word " * 200_001)
+    text = SEED.read_text(encoding="utf-8")
+    whole = claimx.extract(text)
+    monkeypatch.setattr(api, "PIECE_CHARS", 1500)
+    assert api._cuts(text, 1500) == [1451, 2771]  # each after a line break
+    pieces = claimx.extract(text)
+    for claim in pieces:
+        check_offsets(text, claim.to_dict())
+
+    def spans(c: claimx.Claim) -> tuple[object, ...]:
+        return c.speaker, c.speaker_role, c.speaker_span, c.cue_span, c.quote_spans, c.kind
+
+    assert [spans(c) for c in pieces] == [spans(c) for c in whole]
+    assert [c.speaker for c in pieces if c.cue_span == (1458, 1467)] == ["Dmitry Peskov"]
+
+
+def test_a_text_is_cut_at_its_last_paragraph_break_else_line_sentence_or_space() -> None:
+    from claimx.api import _cuts
+
+    assert _cuts("aaaa\n\nbbbb\ncc dd ee", 10) == [6, 14]
+    assert _cuts("aaa bbbb. cccc", 10) == [10]
+    assert _cuts("x" * 25, 10) == [10, 20]  # no break at all: cut at the size
 
 
 def test_closing_a_parallel_stream_lets_the_interpreter_exit() -> None:
