@@ -20,12 +20,15 @@ Needs claimx's ``dask`` extra (dask and distributed; claimx is not on PyPI): in 
 
 from __future__ import annotations
 
+import asyncio
 import gzip
+import inspect
 import io
 import logging
 import signal
+import sys
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,7 +52,7 @@ from .writers import make_writer, replacing
 
 if TYPE_CHECKING:
     from dask.bag import Bag
-    from distributed import Client
+    from distributed import Client, LocalCluster
 
 __all__ = [
     "PARTITION_SIZE",
@@ -148,8 +151,7 @@ def connect(scheduler: str) -> Client:
     """A client of the scheduler at ``scheduler`` (``tcp://host:8786``), or of a new local
     cluster of N one-thread worker processes for ``local:N`` (which leave Ctrl-C to this
     process: see :func:`dask_setup`)."""
-    import dask
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler.startswith("local:"):
         try:
@@ -158,6 +160,22 @@ def connect(scheduler: str) -> Client:
             workers = 0
         if workers < 1:
             raise ClaimxError(f"--scheduler {scheduler}: give local:N with N at least 1")
+        return _local_client(workers)
+    return Client(scheduler)
+
+
+def _local_client(workers: int) -> Client:
+    """A client of a new local cluster of ``workers`` processes, started with Ctrl-C held
+    back: the threads that start the cluster, and the worker processes they spawn, inherit
+    SIGINT blocked (a signal mask goes to new threads and through exec), so Ctrl-C is this
+    process's alone and no worker prints a ``KeyboardInterrupt`` traceback, even one that
+    is still importing. One pressed meanwhile ends the run once the cluster is up."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    cluster: LocalCluster | None = None
+    held = _hold_sigint()
+    try:
         with dask.config.set(WORKER_CONFIG):
             cluster = LocalCluster(
                 n_workers=workers,
@@ -166,10 +184,34 @@ def connect(scheduler: str) -> Client:
                 dashboard_address=None,
                 preload=[__name__],  # dask_setup
             )
+        _release_sigint(held)  # a Ctrl-C pressed meanwhile is raised here
         client = Client(cluster)
-        client.cluster_owned = cluster  # type: ignore[attr-defined]
-        return client
-    return Client(scheduler)
+    except BaseException:
+        _release_sigint(held)
+        if cluster is not None:  # Ctrl-C while it started: close it at once
+            _kill_workers(cluster)
+            with _quiet(), suppress(Exception):
+                cluster.close()
+        raise
+    client.cluster_owned = cluster  # type: ignore[attr-defined]
+    return client
+
+
+def _hold_sigint() -> set[int | signal.Signals] | None:
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        return None
+    # multiprocessing's resource tracker, started by the first worker, unblocks SIGINT in
+    # the thread that starts it, and so in every thread and process that one starts: start
+    # it now, before the mask is set.
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _release_sigint(held: set[int | signal.Signals] | None) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def dask_setup(worker: Any) -> None:
@@ -182,11 +224,62 @@ def dask_setup(worker: Any) -> None:
 
 
 def close(client: Client) -> None:
-    """Close a client from :func:`connect`, and the local cluster it started."""
+    """Close a client from :func:`connect`, and the local cluster it started. Closed on an
+    interrupt (while a ``KeyboardInterrupt`` propagates: Ctrl-C, or SIGTERM as
+    :class:`claimx.run.Terminated`), the cluster's workers are killed first and Dask says
+    nothing of it: see :func:`_stop_workers`."""
     cluster = getattr(client, "cluster_owned", None)
-    client.close()
-    if cluster is not None:
-        cluster.close()
+    if isinstance(sys.exc_info()[1], KeyboardInterrupt):
+        _stop_workers(client)
+    with _quiet() if getattr(client, "claimx_stopped", False) else nullcontext():
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _stop_workers(client: Client) -> None:
+    """After Ctrl-C (or SIGTERM): kill the worker processes of the local cluster now, without
+    a word. Closed as usual, each would be given 4 s to finish its partition (which no one
+    would keep) and then killed, with warnings for that and for each task cancelled."""
+    cluster = getattr(client, "cluster_owned", None)
+    if cluster is not None and not getattr(client, "claimx_stopped", False):
+        client.claimx_stopped = True  # type: ignore[attr-defined]
+        _kill_workers(cluster)
+
+
+def _kill_workers(cluster: LocalCluster) -> None:
+    async def kill() -> None:
+        nannies = list(cluster.workers.values())
+        for nanny in nannies:
+            with suppress(Exception):
+                graceful = nanny.close_gracefully()  # so it does not restart its worker
+                if inspect.isawaitable(graceful):  # a coroutine in older versions
+                    await graceful
+                await nanny.process.process.kill()  # the worker's process: SIGKILL
+        await asyncio.gather(*(nanny.close(timeout=1) for nanny in nannies), return_exceptions=True)
+
+    with _quiet(), suppress(Exception):
+        cluster.sync(kill)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Dask's loggers silenced: what they say of a cluster closing on an interrupt (workers
+    killed, tasks cancelled, connections lost) is no news to the one who pressed Ctrl-C."""
+    loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "asyncio")]
+    loggers += [
+        logging.getLogger(name)
+        for name in list(logging.root.manager.loggerDict)
+        if name.startswith("distributed.")
+    ]
+    was = [logger.disabled for logger in loggers]
+    for logger in loggers:
+        logger.disabled = True
+    try:
+        yield
+    finally:
+        for logger, disabled in zip(loggers, was, strict=True):
+            logger.disabled = disabled
 
 
 def extract_partitions(
@@ -239,10 +332,14 @@ def extract_partitions(
                 yield Done(str(part.name), problems=[problem])
             else:
                 yield future.result()
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (claimx.run.Terminated)
+        _stop_workers(client)
+        raise
     finally:
         client.cancel(futures)
         # A cancelled task that still runs then fails to rename its file: it is redone, as
-        # the rest of this run's. What this misses, the next run removes.
+        # the rest of this run's. What this misses (a remote worker's task that starts or
+        # writes after this sweep), the next run removes.
         with suppress(OSError):
             _remove(leftovers(output_dir, todo))
 

@@ -2,17 +2,19 @@
 
 Each article goes in with its claims in one transaction, so that however a run ends (Ctrl-C,
 SIGKILL, a full disk) every article is either wholly in the database or absent; a re-run
-skips the articles already in and so resumes where the last one stopped. While it writes,
-the database is in WAL mode; closed, it is one file again, without ``-wal`` or ``-shm``. It
-is what sqlite-utils and Datasette read: indexes on speaker and target, and full-text search
-on quotes (``claims_fts``, an FTS5 index kept in step by triggers).
+skips the articles already in and so resumes where the last one stopped. Runs may write one
+database at once, even while one of them creates it: each waits for the other's transaction.
+While it writes, the database is in WAL mode; closed, it is one file again, without ``-wal``
+or ``-shm``. It is what sqlite-utils and Datasette read: indexes on speaker and target, and
+full-text search on quotes (``claims_fts``, an FTS5 index kept in step by triggers).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,9 @@ from .types import FIELDS, Article
 SCHEMA_VERSION = 1
 _JSON = ("quote_spans", "targets")
 _TYPES = {"stance_score": "REAL"}
+#: Seconds a run waits for another that writes the same database to let go of it (one
+#: article's transaction, or the tables being created) before it fails as locked.
+BUSY_TIMEOUT = 30.0
 
 
 def claim_columns() -> tuple[str, ...]:
@@ -78,6 +83,19 @@ PRAGMA user_version = {SCHEMA_VERSION};
 """
 
 
+def _statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script, one at a time (a trigger's body whole), so that they
+    run in the transaction open (``executescript`` would commit it first)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            yield statement.strip()
+            statement = ""
+    if statement.strip():
+        yield statement.strip()
+
+
 class DatabaseError(ClaimxError):
     """The database cannot be opened or written: not SQLite, another schema, locked, full."""
 
@@ -92,7 +110,7 @@ class ClaimsDatabase:
         self.path = str(path)
         self.force = force
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open the database {self.path}: {exc}") from exc
         try:
@@ -108,6 +126,44 @@ class ClaimsDatabase:
         self.first_new = (row[0] or 0) + 1
 
     def _prepare(self) -> None:
+        # Another run may write the same file, and may be creating it now: each waits for
+        # the other's lock (BUSY_TIMEOUT), and the tables are created under the write lock,
+        # by the first to take it.
+        exists = self._check()  # read first: another program's file is left as it is
+        # WAL: a commit is one append, cheap enough for one per article, and a killed run
+        # leaves the file whole (the next open rolls the log forward or drops the tail).
+        # Set on every open, since close goes back to the rollback journal.
+        self._set_wal()
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if exists:
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if not self._check():  # still new under the lock: no other run created them
+                for statement in _statements(_schema()):
+                    self.conn.execute(statement)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def _set_wal(self) -> None:
+        """WAL mode, tried again while another connection holds a lock that keeps SQLite
+        from switching: it answers "locked" then without waiting out the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if str(exc) != "database is locked" or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.005)
+
+    def _check(self) -> bool:
+        """Whether the file holds claimx's tables (False: it is empty); another program's
+        database, or another schema version's, is refused."""
         tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if tables and "articles" not in tables:
@@ -120,14 +176,7 @@ class ClaimsDatabase:
                 f"{self.path} was written by another version of claimx (schema {version}, "
                 f"this one writes {SCHEMA_VERSION}); give --db a new file"
             )
-        # WAL: a commit is one append, cheap enough for one per article, and a killed run
-        # leaves the file whole (the next open rolls the log forward or drops the tail).
-        # Set on every open, since close goes back to the rollback journal.
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        if not tables:
-            self.conn.executescript("BEGIN;" + _schema() + "COMMIT;")
+        return bool(tables)
 
     def done(self, source: str, ident: str, where: str | None = None) -> bool:
         """Whether the article is in the database from an earlier run, so to be skipped

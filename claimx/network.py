@@ -18,7 +18,8 @@ over the claims the filter lets through. The nodes are those of the edges kept; 
 Built in one pass over claim records (:mod:`claimx.claimsource`), holding only the counts
 by name; the names are merged at the end.
 Written as CSV edge and node lists (``source``, ``target`` and ``id``: what Gephi's
-spreadsheet import and most graph tools read), JSON, and GEXF or GraphML through networkx.
+spreadsheet import and most graph tools read), JSON, and GEXF or GraphML through networkx
+(with what XML cannot hold in a name escaped, each name still its own: :func:`xml_text`).
 """
 
 from __future__ import annotations
@@ -114,14 +115,18 @@ class Network:
         """A networkx ``DiGraph``: nodes keyed by name with ``label`` (the name) and the
         node's fields, edges with the edge's fields and ``weight`` (= ``claims``, which
         Gephi sizes edges by). Every value is a str, int or float, as GEXF and GraphML
-        need, and names are :func:`xml_text`."""
+        need, and names (and types) are :func:`xml_text`."""
         import networkx as nx
 
         graph = nx.DiGraph()
         for node in self.nodes:
             name = xml_text(node.id)
             graph.add_node(
-                name, label=name, type=node.type, claims=node.claims, targeted=node.targeted
+                name,
+                label=name,
+                type=xml_text(node.type),
+                claims=node.claims,
+                targeted=node.targeted,
             )
         for edge in self.edges:
             attributes = {k: v for k, v in edge.to_dict().items() if k not in ("source", "target")}
@@ -132,12 +137,30 @@ class Network:
 
 # What XML 1.0 cannot hold, even escaped: C0 controls but tab and line ends, lone
 # surrogates, U+FFFE and U+FFFF. Names taken from text have them at times (an ESC).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+# One of those, or a backslash that the escapes would make ambiguous: before another
+# backslash, before what reads as an escape, or before one of those characters.
+_ESCAPED = re.compile(f"[{_NOT_XML}]|\\\\(?=\\\\|u[0-9a-f]{{4}}|[{_NOT_XML}])")
+_ESCAPE = re.compile(r"\\(?:\\|u([0-9a-f]{4}))")
 
 
 def xml_text(name: str) -> str:
-    """``name`` as GEXF and GraphML can hold it: a character XML cannot becomes U+FFFD."""
-    return _NOT_XML.sub("\ufffd", name)
+    """``name`` as GEXF and GraphML can hold it, two names never one: a character XML
+    cannot hold becomes its code as text (an ESC is ``\\u001b``), and a backslash before a
+    backslash, before such a character or before text that reads as one (``\\u00e9``) is
+    doubled. Names without either are kept as they are. :func:`xml_text_back` gives the
+    name back."""
+    return _ESCAPED.sub(_escape, name)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    return "\\\\" if char == "\\" else f"\\u{ord(char):04x}"
+
+
+def xml_text_back(text: str) -> str:
+    """The name that :func:`xml_text` wrote as ``text`` (a node's id or label)."""
+    return _ESCAPE.sub(lambda m: "\\" if m[1] is None else chr(int(m[1], 16)), text)
 
 
 @dataclass
