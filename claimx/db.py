@@ -12,6 +12,7 @@ full-text search on quotes (``claims_fts``, an FTS5 index kept in step by trigge
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -30,6 +31,9 @@ _TYPES = {"stance_score": "REAL"}
 #: Seconds a run waits for another that writes the same database to let go of it (one
 #: article's transaction, or the tables being created) before it fails as locked.
 BUSY_TIMEOUT = 30.0
+#: Seconds a closing writer tries to fold in a log that another one, closing at the same
+#: moment, left (a reader that stays open keeps it, and it is folded in when that one closes).
+_CLOSING = 1.0
 
 
 def claim_columns() -> tuple[str, ...]:
@@ -251,6 +255,20 @@ class ClaimsDatabase:
             self.conn.execute("PRAGMA busy_timeout = 0")  # another reader: do not wait
             self.conn.execute("PRAGMA journal_mode = DELETE")
         self.conn.close()
+        # another writer closing at the same moment may have kept the log for us: the last
+        # one out, alone at last, folds it in; a random pause breaks a tie between two
+        deadline = time.monotonic() + _CLOSING
+        while self._log_left() and time.monotonic() < deadline:
+            with suppress(sqlite3.Error):
+                last = sqlite3.connect(self.path, isolation_level=None, timeout=0.05)
+                try:
+                    last.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    last.close()
+            time.sleep(random.uniform(0.005, 0.05))
+
+    def _log_left(self) -> bool:
+        return any(Path(f"{self.path}{end}").exists() for end in ("-wal", "-shm"))
 
     def __enter__(self) -> ClaimsDatabase:
         return self
