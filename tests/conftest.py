@@ -224,3 +224,22 @@ def fake_library(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     monkeypatch.setattr(api, "load", load)
     monkeypatch.setattr(api, "extract_many", extract_many)
     return calls
+
+
+#: The start of a script that runs ``claimx`` in a process of its own with the fake
+#: extractor in place (``sys.argv[1]``: this folder); a test appends its own patches and
+#: ``main()``.
+FAKE_CLI_SCRIPT = """
+import os, signal, sys, time
+sys.path.insert(0, sys.argv[1])
+from conftest import fake_claims
+from claimx import api, db
+from claimx.cli import main
+
+def extract_many(texts, **options):
+    for text, context in texts:
+        yield fake_claims(text), context
+
+api.load = lambda model=None, stance="model", aliases=None: None
+api.extract_many = extract_many
+"""

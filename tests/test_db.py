@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import check_offsets, fake_claims
+from conftest import FAKE_CLI_SCRIPT, check_offsets, fake_claims
 from test_cli import LEE, SMITH, articles, jsonl
 
 from claimx.cli import cli
@@ -162,19 +162,9 @@ def test_an_article_is_wholly_in_or_absent(tmp_path: Path) -> None:
 
 # claimx extract --db in a process of its own, the fake extractor in place; KILL_AT=N
 # SIGKILLs it inside the Nth article's transaction, its claims written, its COMMIT not.
-KILLABLE = """
-import os, signal, sys
-sys.path.insert(0, sys.argv[1])
-from conftest import fake_claims
-from claimx import api, db
-from claimx.cli import main
-
-def extract_many(texts, **options):
-    for text, context in texts:
-        yield fake_claims(text), context
-
-api.load = lambda model=None, stance="model", aliases=None: None
-api.extract_many = extract_many
+KILLABLE = (
+    FAKE_CLI_SCRIPT
+    + """
 kill_at = int(os.environ.get("KILL_AT", "0"))
 insert = db.ClaimsDatabase._insert_claims
 written = [0]
@@ -189,6 +179,7 @@ db.ClaimsDatabase._insert_claims = killing
 sys.argv = ["claimx", "extract", *sys.argv[2:]]
 main()
 """
+)
 
 
 def run_killable(*args: str | Path, kill_at: int = 0) -> subprocess.CompletedProcess[str]:

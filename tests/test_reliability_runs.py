@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import fake_claims, make_claim
+from conftest import FAKE_CLI_SCRIPT, fake_claims, make_claim
 
 from claimx.cli import cli
 from claimx.db import ClaimsDatabase
@@ -74,19 +74,9 @@ def test_two_writers_creating_one_database_both_write_all_their_articles(
 
 # claimx extract --db in a process of its own, the fake extractor in place; the database is
 # opened at START_AT (a time.time()), so that two such runs open it at once.
-EXTRACT_AT = """
-import os, sys, time
-sys.path.insert(0, sys.argv[1])
-from conftest import fake_claims
-from claimx import api, db
-from claimx.cli import main
-
-def extract_many(texts, **options):
-    for text, context in texts:
-        yield fake_claims(text), context
-
-api.load = lambda model=None, stance="model", aliases=None: None
-api.extract_many = extract_many
+EXTRACT_AT = (
+    FAKE_CLI_SCRIPT
+    + """
 opened = db.ClaimsDatabase.__init__
 
 def at_start(self, *args, **kwargs):
@@ -97,6 +87,7 @@ db.ClaimsDatabase.__init__ = at_start
 sys.argv = ["claimx", "extract", *sys.argv[2:]]
 main()
 """
+)
 
 
 def test_two_extract_runs_creating_one_database_both_succeed(tmp_path: Path) -> None:
