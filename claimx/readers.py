@@ -16,7 +16,6 @@ import hashlib
 import io
 import logging
 import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -25,6 +24,7 @@ from urllib.parse import quote, urlsplit
 
 from .errors import InputError
 from .inputs import Input, Problem, decode
+from .mending import lone_surrogate
 from .types import Article, Scalar
 
 #: Kinds with many articles to a file, read record by record.
@@ -33,7 +33,6 @@ STREAMS = frozenset({"jsonl", "csv", "warc"})
 NAME_MAX = 255
 #: What :mod:`claimx.atomic` adds to a name for its temporary file: ``.<name>.<12 hex>.tmp``.
 _TEMPORARY = 18
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 if TYPE_CHECKING:
     #: An input's content: a buffered file, or what gunzips it; both can peek.
     Stream = io.BufferedReader[Any] | gzip.GzipFile
@@ -90,12 +89,11 @@ class Places:
     def skip(self, source: str, ident: str, relpath: PurePath, label: str) -> bool:
         if self.on_place is not None:
             self.on_place(self.here)
-        surrogate = _LONE_SURROGATE.search(ident)
+        surrogate = lone_surrogate(ident)
         if surrogate:  # from a JSON \u escape: no output (UTF-8, SQLite) can hold it
             raise InputError(
                 label,
-                f"has a lone surrogate (U+{ord(surrogate[0]):04X} at character "
-                f"{surrogate.start():,}) in its id, which no output can hold",
+                f"has {surrogate} in its id, which no output can hold",
                 "fix the id: \\ud800 to \\udfff are halves of one character and come in pairs",
             )
         return self.inner(source, ident, relpath, label)
