@@ -12,7 +12,7 @@ from ..claimsource import article_facts
 from ..corpora import read_articles
 from ..errors import InputError
 from ..inputs import expand
-from ..run import PipelineSpec, RunReport, utf8_stdout
+from ..run import PipelineSpec, utf8_stdout
 from ..show import COLORS
 from ..types import StanceMode
 from .group import EXIT_FAILED, cli
@@ -23,6 +23,7 @@ from .options import (
     read_options,
     reading_options,
     stance_option,
+    stderr_report,
 )
 
 
@@ -52,10 +53,7 @@ def text_command(
     Text: one article's text exactly, with no newline added. JSON Lines: source, id and
     text of every article (or of those --id names).
     """
-    from rich.console import Console
-
-    console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
-    report = RunReport(console)
+    report = stderr_report()
     options = read_options(input_format, text_field, id_field, encoding)
     (item,) = expand(path)
     wanted = set(ids)
@@ -136,14 +134,11 @@ def show_command(
     """Show one article with its claims marked: speakers, cues, quotes and targets, each
     claim's number beside it and a line per claim below; or, with --html, as a page.
     """
-    from rich.console import Console
-
     from ..atomic import replacing
     from ..page import page
     from ..show import make_console, show
 
-    errors = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
-    report = RunReport(errors)
+    report = stderr_report()
     options = read_options(input_format, text_field, id_field, encoding)
     (item,) = expand(path)
 

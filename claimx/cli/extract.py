@@ -44,6 +44,7 @@ from .options import (
     read_options,
     reading_options,
     stance_option,
+    stderr_report,
 )
 
 
@@ -121,14 +122,12 @@ def extract(
     A file is one article (text, a saved HTML page) or many (JSON Lines or CSV, one per
     record; WARC, one per HTML response).
     """
-    from rich.console import Console
-
     if output_dir is not None and db is not None:
         raise click.UsageError("-o and --db do not go together; give one of them")
     if force and output_dir is None and db is None:
         raise click.UsageError("--force redoes what -o or --db wrote; give one of them")
-    console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
-    report = RunReport(console)
+    report = stderr_report()
+    console = report.console
     options = read_options(input_format, text_field, id_field, encoding)
     spec = PipelineSpec(model, stance, aliases)
     items = collect(paths, glob, report)

@@ -124,6 +124,15 @@ def reading_options(command: F) -> F:
     return command
 
 
+def stderr_report() -> RunReport:
+    """A run's report on stderr, as plain text: file names and ids are printed as they
+    are, never read as markup, emoji codes or highlights."""
+    from rich.console import Console
+
+    console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+    return RunReport(console)
+
+
 def read_options(
     input_format: str, text_field: str, id_field: str, encoding: str | None
 ) -> ReadOptions:

@@ -30,6 +30,7 @@ from .options import (
     read_options,
     reading_options,
     stance_option,
+    stderr_report,
 )
 
 if TYPE_CHECKING:
@@ -162,11 +163,8 @@ def _claim_records(view: ViewInputs, report: RunReport) -> Iterator[Record]:
 
 def _view_setup(**given: Any) -> tuple[ViewInputs, Any, RunReport]:
     """The inputs, the claim filter and a tally (on stderr) of a view command."""
-    from rich.console import Console
-
     from ..claimsource import ClaimFilter
 
-    console = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
     options = read_options(
         given["input_format"], given["text_field"], given["id_field"], given["encoding"]
     )
@@ -178,7 +176,7 @@ def _view_setup(**given: Any) -> tuple[ViewInputs, Any, RunReport]:
         given["jobs"],
     )
     where = ClaimFilter(given["speaker_types"], given["since"], given["until"], given["outlets"])
-    return view, where, RunReport(console)
+    return view, where, stderr_report()
 
 
 def _view_end(report: RunReport, quiet: bool, line: str) -> None:
