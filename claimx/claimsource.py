@@ -14,23 +14,21 @@ which news exports name in many ways: see :data:`DATE_KEYS` and :data:`OUTLET_KE
 
 from __future__ import annotations
 
-import datetime
 import gzip
 import io
 import json
-import re
 import sqlite3
 import zlib
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
 from .db import CLAIM_COLUMNS, SCHEMA_VERSION, DatabaseError, claim_record
 from .errors import InputError
+from .facts import article_date, article_outlet, is_iso_date
 from .inputs import Problem, printable
 from .types import ARTICLE_FIELD, SPEAKER_JOINER, Article, Record
 
@@ -42,25 +40,6 @@ _GZIP = b"\x1f\x8b"
 #: The keys every claim record has and an article record (JSON Lines of articles) has not:
 #: how a JSON Lines file of claims is told from one of articles.
 CLAIM_KEYS = frozenset({"speaker", "speaker_type", "cue", "quote", "kind", "targets"})
-#: The article metadata keys that give its date, the first one present wins: ``date``
-#: (JSON Lines and CSV exports, and what claimx keeps of a saved page or WARC record),
-#: then the names news APIs and crawlers use. A WARC's ``fetched`` (the crawl's date) is
-#: not the article's date and is not looked at.
-DATE_KEYS = ("date", "published", "published_at", "publish_date", "pubdate", "date_publish")
-#: The article metadata keys that name its outlet, the first one present wins; failing
-#: all of them, the host of its ``url`` (without ``www.``).
-OUTLET_KEYS = (
-    "outlet",
-    "publisher",
-    "source_domain",
-    "sitename",
-    "site_name",
-    "source_name",
-    "domain",
-)
-# An ISO 8601 date or its prefix (a year, a month), as far as it goes; nothing else is a
-# date here, since ``March 5`` and ``05/03`` do not compare as text.
-_ISO = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _FIX = (
     "give claims as `claimx extract -f jsonl` writes them (gzipped or not), a database of "
     "`claimx extract --db`, or articles"
@@ -219,53 +198,6 @@ def _article(ident: str, metadata: str | None) -> Record | None:
     if metadata is None:
         return None
     return Article("", ident, "", json.loads(metadata)).to_dict()
-
-
-def is_iso_date(value: str) -> bool:
-    """Whether ``value`` is an ISO date or a prefix of one (``2016``, ``2016-03``) that
-    names a real month and day (not ``2024-13`` or ``2023-02-29``)."""
-    if _ISO.fullmatch(value) is None:
-        return False
-    year, month, day = [*value.split("-"), "01", "01"][:3]
-    try:
-        datetime.date(int(year), int(month), int(day))
-    except ValueError:
-        return False
-    return True
-
-
-def article_date(record: Mapping[str, Any]) -> str | None:
-    """The date of a claim's article, as much of ``YYYY-MM-DD`` as its metadata gives
-    (the first of :data:`DATE_KEYS` present); None if it has none in ISO form."""
-    article = record.get(ARTICLE_FIELD) or {}
-    for key in DATE_KEYS:
-        value = article.get(key)
-        if isinstance(value, str) and value.strip():
-            match = _ISO.match(value.strip())
-            return match[0] if match else None
-    return None
-
-
-def article_month(record: Mapping[str, Any]) -> str | None:
-    """``YYYY-MM`` of a claim's article; None if its date does not say the month."""
-    date = article_date(record)
-    return date[:7] if date is not None and len(date) >= 7 else None
-
-
-def article_outlet(record: Mapping[str, Any]) -> str | None:
-    """The outlet of a claim's article: the first of :data:`OUTLET_KEYS` present, else the
-    host of its ``url``; None if neither."""
-    article = record.get(ARTICLE_FIELD) or {}
-    for key in OUTLET_KEYS:
-        value = article.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    url = article.get("url")
-    if isinstance(url, str):
-        host = urlsplit(url.strip()).hostname
-        if host:
-            return host.removeprefix("www.")
-    return None
 
 
 def article_facts(article: Article) -> dict[str, str]:

@@ -31,9 +31,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .claimsource import article_key, article_month, article_outlet, speakers
+from .claimsource import article_key, speakers
 from .columns import text_cell
 from .entities import Identities
+from .facts import article_month, article_outlet
 from .types import STANCES
 from .writers import SUMMARY_FORMATS
 

@@ -64,7 +64,7 @@ def test_an_impossible_date_is_refused(corpus: Path, value: str) -> None:
 
 
 def test_a_real_leap_day_is_a_date() -> None:
-    from claimx.claimsource import is_iso_date
+    from claimx.facts import is_iso_date
 
     assert [is_iso_date(v) for v in ("2024-02-29", "2016", "2016-03", "16-03")] == [
         True,

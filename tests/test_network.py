@@ -19,18 +19,10 @@ import networkx as nx
 import pytest
 from conftest import make_claim
 
-from claimx.claimsource import (
-    ClaimFilter,
-    article_date,
-    article_month,
-    article_outlet,
-    claims_kind,
-    is_iso_date,
-    iter_claims,
-    speakers,
-)
+from claimx.claimsource import ClaimFilter, claims_kind, iter_claims, speakers
 from claimx.db import ClaimsDatabase, DatabaseError
 from claimx.errors import InputError
+from claimx.facts import article_date, article_month, article_outlet, is_iso_date
 from claimx.network import (
     EDGE_COLUMNS,
     NODE_COLUMNS,

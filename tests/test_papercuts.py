@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from conftest import Record, make_claim
 
-from claimx.claimsource import article_outlet, iter_database
+from claimx.claimsource import iter_database
 from claimx.corpora import detect_format, html_article, read_articles
 from claimx.db import ClaimsDatabase
+from claimx.facts import article_outlet
 from claimx.inputs import expand
 from claimx.types import Article
 from claimx.writers import make_writer, write_records

@@ -183,7 +183,7 @@ def check_targets(items: list[Input], kinds: list[str | None], output_dir: Path,
 
 def check_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """An ISO date or a prefix of one, as the views filter by (2016, 2016-03, 2016-03-05)."""
-    from ..claimsource import is_iso_date
+    from ..facts import is_iso_date
 
     if value is not None and not is_iso_date(value):
         raise click.BadParameter(f"{value!r} is not an ISO date or a prefix of one (2016-03)")
