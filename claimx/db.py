@@ -7,6 +7,12 @@ database at once, even while one of them creates it: each waits for the other's 
 While it writes, the database is in WAL mode; closed, it is one file again, without ``-wal``
 or ``-shm``. It is what sqlite-utils and Datasette read: indexes on speaker and target, and
 full-text search on quotes (``claims_fts``, an FTS5 index kept in step by triggers).
+
+Each article's claims also go into the quote bank (:mod:`claimx.quotebank`: the ``quotes``
+table and its own full-text index ``quotes_fts``) in the same transaction. An article that
+is a copy of one already in (the same URL, or the same text up to whitespace) is stored once:
+the copy is a row of ``duplicates`` naming the original, unless ``keep_duplicates``.
+A database of schema 1 (before the quote bank) is brought up to date when opened for writing.
 """
 
 from __future__ import annotations
@@ -20,13 +26,18 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+from . import quotebank
 from .columns import SPAN_FIELDS, flat_columns, span_columns
 from .errors import ClaimxError, duplicate_id
-from .types import FIELDS, Article
+from .facts import article_date, article_outlet, article_url, fingerprint
+from .types import ARTICLE_FIELD, FIELDS, Article
 
-#: Bumped whenever the tables change; a database of another version is refused.
-SCHEMA_VERSION = 1
+#: Bumped whenever the tables change; a database of another version is refused, except an
+#: older one that :data:`UPGRADES` brings up to date.
+SCHEMA_VERSION = 2
 _JSON = ("quote_spans", "targets")
+#: What the articles table keeps of each article's metadata and text, beside it.
+_FACTS = ("url", "outlet", "date", "fingerprint")
 _TYPES = {"stance_score": "REAL"}
 #: Seconds a run waits for another that writes the same database to let go of it (one
 #: article's transaction, or the tables being created) before it fails as locked.
@@ -62,6 +73,10 @@ CREATE TABLE articles (
     metadata TEXT,
     text TEXT NOT NULL,
     claims INTEGER NOT NULL,
+    url TEXT,
+    outlet TEXT,
+    date TEXT,
+    fingerprint TEXT,
     UNIQUE (source, id)
 );
 CREATE TABLE claims (
@@ -83,8 +98,43 @@ CREATE TRIGGER claims_au AFTER UPDATE ON claims BEGIN
     INSERT INTO claims_fts (claims_fts, rowid, quote) VALUES ('delete', old.claim, old.quote);
     INSERT INTO claims_fts (rowid, quote) VALUES (new.claim, new.quote);
 END;
+{_ARTICLE_INDEXES}
+{_DUPLICATES}
+{quotebank.SCHEMA}
 PRAGMA user_version = {SCHEMA_VERSION};
 """
+
+
+_ARTICLE_INDEXES = """
+CREATE INDEX articles_url ON articles (url);
+CREATE INDEX articles_fingerprint ON articles (fingerprint);
+CREATE INDEX articles_date ON articles (date);
+"""
+_DUPLICATES = """
+CREATE TABLE duplicates (
+    duplicate INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    id TEXT NOT NULL,
+    metadata TEXT,
+    of_source TEXT NOT NULL,
+    of_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    UNIQUE (source, id)
+);
+"""
+#: What brings a database of an older schema (the key) up to date: its statements, then
+#: every article's url, outlet, date and fingerprint filled and its claims put in the
+#: quote bank (:meth:`ClaimsDatabase.upgrade`).
+UPGRADES = {
+    1: "\n".join(
+        [
+            *(f"ALTER TABLE articles ADD COLUMN {c} TEXT;" for c in _FACTS),
+            _ARTICLE_INDEXES,
+            _DUPLICATES,
+            quotebank.SCHEMA,
+        ]
+    )
+}
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -133,24 +183,42 @@ class ClaimsDatabase:
         # Another run may write the same file, and may be creating it now: each waits for
         # the other's lock (BUSY_TIMEOUT), and the tables are created under the write lock,
         # by the first to take it.
-        exists = self._check()  # read first: another program's file is left as it is
+        version = self._check()  # read first: another program's file is left as it is
         # WAL: a commit is one append, cheap enough for one per article, and a killed run
         # leaves the file whole (the next open rolls the log forward or drops the tail).
         # Set on every open, since close goes back to the rollback journal.
         self._set_wal()
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.execute("PRAGMA foreign_keys = ON")
-        if exists:
+        if version == SCHEMA_VERSION:
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            if not self._check():  # still new under the lock: no other run created them
+            version = self._check()  # again under the lock: another run may have done it
+            if version == 0:
                 for statement in _statements(_schema()):
                     self.conn.execute(statement)
+            elif version != SCHEMA_VERSION:
+                self._upgrade(version)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def _upgrade(self, version: int) -> None:
+        """Bring a database of schema ``version`` up to date (in the open transaction)."""
+        for statement in _statements(UPGRADES[version]):
+            self.conn.execute(statement)
+        rows = self.conn.execute("SELECT article, id, metadata, text FROM articles").fetchall()
+        for key, ident, metadata, text in rows:
+            article = Article("", ident, text, json.loads(metadata) if metadata else None)
+            self.conn.execute(
+                "UPDATE articles SET url = ?, outlet = ?, date = ?, fingerprint = ? "
+                "WHERE article = ?",
+                (*_facts(article), key),
+            )
+        self.rebuild_quotes()
+        self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _set_wal(self) -> None:
         """WAL mode, tried again while another connection holds a lock that keeps SQLite
@@ -165,9 +233,10 @@ class ClaimsDatabase:
                     raise
             time.sleep(0.005)
 
-    def _check(self) -> bool:
-        """Whether the file holds claimx's tables (False: it is empty); another program's
-        database, or another schema version's, is refused."""
+    def _check(self) -> int:
+        """The schema version of claimx's tables in the file (0: it is empty); another
+        program's database, or one of a version this claimx cannot bring up to date, is
+        refused."""
         tables = {row[0] for row in self.conn.execute("SELECT name FROM sqlite_master")}
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if tables and "articles" not in tables:
@@ -175,12 +244,12 @@ class ClaimsDatabase:
                 f"{self.path} is a database of something else (no articles table); "
                 "give --db a new file"
             )
-        if tables and version != SCHEMA_VERSION:
+        if tables and version != SCHEMA_VERSION and version not in UPGRADES:
             raise DatabaseError(
                 f"{self.path} was written by another version of claimx (schema {version}, "
                 f"this one writes {SCHEMA_VERSION}); give --db a new file"
             )
-        return bool(tables)
+        return int(version) if tables else 0
 
     def done(self, source: str, ident: str, where: str | None = None) -> bool:
         """Whether the article is in the database from an earlier run, so to be skipped
@@ -189,11 +258,67 @@ class ClaimsDatabase:
         row = self.conn.execute(
             "SELECT article FROM articles WHERE source = ? AND id = ?", (source, ident)
         ).fetchone()
-        if row is None:
-            return False
+        if row is None:  # a copy stored as a duplicate by an earlier run is done too
+            copy = "SELECT 1 FROM duplicates WHERE source = ? AND id = ?"
+            return self.conn.execute(copy, (source, ident)).fetchone() is not None
         if row[0] >= self.first_new:
             raise duplicate_id(source, ident, where)
         return not self.force
+
+    def original(self, article: Article) -> tuple[str, str, str] | None:
+        """The article already in the database that ``article`` is a copy of (the same
+        URL, or the same text up to whitespace): its source, its id and ``url`` or
+        ``text``; None if it is none's."""
+        for reason, value in copy_keys(article):
+            column = "url" if reason == "url" else "fingerprint"
+            row = self.conn.execute(
+                f"SELECT source, id FROM articles WHERE {column} = ? "
+                "AND NOT (source = ? AND id = ?) ORDER BY article LIMIT 1",
+                (value, article.source, article.id),
+            ).fetchone()
+            if row is not None:
+                return row[0], row[1], reason
+        return None
+
+    def add_duplicate(self, article: Article, of: tuple[str, str], reason: str) -> None:
+        """Record ``article`` as a copy of the article ``of`` (its source and id), not
+        stored again; ``reason``: ``url`` or ``text``."""
+        metadata = None if article.metadata is None else _json(dict(article.metadata))
+        try:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO duplicates (source, id, metadata, of_source, of_id, "
+                "reason) VALUES (?, ?, ?, ?, ?, ?)",
+                (article.source, article.id, metadata, *of, reason),
+            )
+        except sqlite3.Error as exc:
+            where = article.label or article.source
+            raise DatabaseError(f"cannot write {where} to {self.path}: {exc}") from exc
+
+    def rebuild_quotes(self) -> int:
+        """Build the quote bank again from every article's claims, in the order they were
+        added (as the runs that added them built it); the number of articles. Runs in the
+        caller's transaction if one is open, else in its own."""
+        own = not self.conn.in_transaction
+        if own:
+            self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            bank = quotebank.QuoteBank(self.conn)
+            bank.clear()
+            keys = [
+                row[0] for row in self.conn.execute("SELECT article FROM articles ORDER BY article")
+            ]
+            for key in keys:
+                (text,) = self.conn.execute(
+                    "SELECT text FROM articles WHERE article = ?", (key,)
+                ).fetchone()
+                bank.add_article(key, text)
+        except BaseException:
+            if own:
+                self.conn.execute("ROLLBACK")
+            raise
+        if own:
+            self.conn.execute("COMMIT")
+        return len(keys)
 
     def add(self, article: Article, records: list[dict[str, Any]]) -> None:
         """Write an article and its claim records (``Claim.to_dict()``) in one transaction;
@@ -205,6 +330,7 @@ class ClaimsDatabase:
                 self._replace_old(article)
                 key = self._insert_article(article, len(records))
                 self._insert_claims(key, records)
+                quotebank.QuoteBank(self.conn).add_article(key, article.text)
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
@@ -223,14 +349,16 @@ class ClaimsDatabase:
             return
         if row[0] >= self.first_new or not self.force:
             raise duplicate_id(article.source, article.id, article.label)
+        quotebank.QuoteBank(self.conn).remove_article(row[0])
         self.conn.execute("DELETE FROM claims WHERE article = ?", row)
         self.conn.execute("DELETE FROM articles WHERE article = ?", row)
 
     def _insert_article(self, article: Article, claims: int) -> int:
         metadata = None if article.metadata is None else _json(dict(article.metadata))
         cursor = self.conn.execute(
-            "INSERT INTO articles (source, id, metadata, text, claims) VALUES (?, ?, ?, ?, ?)",
-            (article.source, article.id, metadata, article.text, claims),
+            "INSERT INTO articles (source, id, metadata, text, claims, url, outlet, date, "
+            "fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article.source, article.id, metadata, article.text, claims, *_facts(article)),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -305,6 +433,25 @@ def claim_record(values: Sequence[Any]) -> dict[str, Any]:
         else:
             record[key] = row[key]
     return record
+
+
+def _facts(article: Article) -> tuple[str | None, str | None, str | None, str]:
+    """What the articles table keeps beside an article: its url, outlet, date (as the
+    views read them from its metadata) and its text's fingerprint."""
+    record = {ARTICLE_FIELD: article.to_dict()} if article.metadata else {}
+    return (
+        article_url(record),
+        article_outlet(record),
+        article_date(record),
+        fingerprint(article.text),
+    )
+
+
+def copy_keys(article: Article) -> list[tuple[str, str]]:
+    """What tells a copy of ``article``: ``("url", its URL)`` if it has one, and
+    ``("text", its text's fingerprint)``."""
+    url, _, _, digest = _facts(article)
+    return [*([("url", url)] if url else []), ("text", digest)]
 
 
 def _json(value: Any) -> str:

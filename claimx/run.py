@@ -157,6 +157,7 @@ class RunReport:
     claims: int = 0
     failed: int = 0
     done: int = 0  # skipped: already written by an earlier run (-o, --db)
+    copies: int = 0  # skipped: a copy of an article stored already (--db)
     shown: dict[str, int] = field(default_factory=dict)  # errors shown, by input
     warned: dict[str, int] = field(default_factory=dict)  # warnings shown, by input
     not_english: int = 0
@@ -187,6 +188,21 @@ class RunReport:
             if self.warned[exc.origin] > SHOWN_PER_INPUT:
                 return
         self.console.print(f"claimx: warning: {exc}")
+
+    def copy(self, article: Article, original: tuple[str, str, str]) -> None:
+        """Warn that an article is a copy of one stored already, and so not stored."""
+        self.copies += 1
+        source, ident, reason = original
+        where = ident if source == article.source else f"{ident} of {source}"
+        self.problem(
+            InputError(
+                article.label or article.source,
+                f"is a copy of {where} (the same {reason}), stored once",
+                "--keep-duplicates stores it as well",
+                origin=article.source if article.label else None,
+            ),
+            skipped=True,
+        )
 
     def foreign(self, article: Article, reason: str) -> None:
         """Warn that an article does not look like English."""
@@ -225,6 +241,8 @@ class RunReport:
         text = f"claimx: {plural(self.articles, 'article')}, {plural(self.claims, 'claim')}"
         if self.done:
             text += f", {self.done:,} already done"
+        if self.copies:
+            text += f", {plural(self.copies, 'duplicate')}"
         return text + (f", {self.failed} failed" if self.failed else "")
 
 
@@ -243,6 +261,10 @@ class Sink(Protocol):
 
     def done(self, source: str, ident: str, relpath: PurePath, label: str) -> bool:
         """Whether an earlier run wrote this article already (it is then skipped)."""
+
+    def original(self, article: Article) -> tuple[str, str, str] | None:
+        """The article (source, id, why) that ``article`` is a copy of, if the sink stores
+        copies once (it is then skipped, and the sink notes it); None to write it."""
 
 
 class StdoutSink:
@@ -285,6 +307,9 @@ class StdoutSink:
     def done(self, source: str, ident: str, relpath: PurePath, label: str) -> bool:
         return False
 
+    def original(self, article: Article) -> tuple[str, str, str] | None:
+        return None
+
 
 class FolderSink:
     """One file per article under ``root``, each written whole; an article whose file is
@@ -311,6 +336,9 @@ class FolderSink:
             raise duplicate_id(source, ident, label)
         return not self.force and os.path.lexists(self.root / path)
 
+    def original(self, article: Article) -> tuple[str, str, str] | None:
+        return None
+
     def write(self, article: Article, claims: Sequence[Claim]) -> None:
         if self._source != article.source:
             self._source = article.source
@@ -327,12 +355,18 @@ class FolderSink:
 
 
 class DatabaseSink:
-    """Articles and claims into an SQLite database, one transaction per article."""
+    """Articles and claims into an SQLite database, one transaction per article; a copy of
+    an article stored already (the same URL, or text) is noted, not stored, unless
+    ``keep_duplicates``."""
 
-    def __init__(self, path: Path, force: bool) -> None:
-        from .db import ClaimsDatabase
+    def __init__(self, path: Path, force: bool, keep_duplicates: bool = False) -> None:
+        from .db import ClaimsDatabase, copy_keys
 
         self._database = ClaimsDatabase(path, force=force)
+        self._copy_keys = copy_keys
+        self.keep_duplicates = keep_duplicates
+        # articles on their way through the pipeline, not yet written: by URL and text
+        self._pending: dict[tuple[str, str], tuple[str, str]] = {}
 
     def __enter__(self) -> DatabaseSink:
         self._database.__enter__()
@@ -346,9 +380,25 @@ class DatabaseSink:
     def write(self, article: Article, claims: Sequence[Claim]) -> None:
         with signals_held():  # Ctrl-C between articles: the last one is in whole
             self._database.add(article, records(article, claims))
+        for key in self._copy_keys(article):
+            if self._pending.get(key) == (article.source, article.id):
+                del self._pending[key]
 
     def done(self, source: str, ident: str, relpath: PurePath, label: str) -> bool:
         return self._database.done(source, ident, label)
+
+    def original(self, article: Article) -> tuple[str, str, str] | None:
+        if self.keep_duplicates:
+            return None
+        keys = self._copy_keys(article)
+        found = next(((*self._pending[k], k[0]) for k in keys if k in self._pending), None)
+        found = found or self._database.original(article)
+        if found is not None:
+            self._database.add_duplicate(article, (found[0], found[1]), found[2])
+            return found
+        for key in keys:
+            self._pending.setdefault(key, (article.source, article.id))
+        return None
 
 
 def total_bytes(items: Sequence[Input]) -> int | None:
@@ -404,7 +454,7 @@ class Run:
                 self.items, self.options, on_problem=problem, skip=skip, on_bytes=read
             )
             results = self.spec.extract_many(
-                self._english(texts),
+                self._english(self._originals(texts, sink)),
                 jobs=self.jobs,
                 on_error=lambda article, why: failed(ExtractionError(f"{article.label} {why}")),
             )
@@ -419,6 +469,16 @@ class Run:
                     report.add(claims)
                     advance()
         report.flush()
+
+    def _originals(
+        self, pairs: Iterator[tuple[str, Article]], sink: Sink
+    ) -> Iterator[tuple[str, Article]]:
+        for text, article in pairs:
+            original = sink.original(article)
+            if original is None:
+                yield text, article
+            else:
+                self.report.copy(article, original)
 
     def _english(self, pairs: Iterator[tuple[str, Article]]) -> Iterator[tuple[str, Article]]:
         for text, article in pairs:

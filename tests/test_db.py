@@ -57,7 +57,8 @@ def test_articles_and_claims_read_back_with_sqlite3(
 ) -> None:
     paths = articles(tmp_path, {"feed.jsonl": jsonl(FEED), "one.txt": SMITH})
     db = tmp_path / "claims.db"
-    result = extract("--db", db, paths["feed.jsonl"], paths["one.txt"])
+    # one.txt has a1's text: stored as well, not as a copy
+    result = extract("--db", db, "--keep-duplicates", paths["feed.jsonl"], paths["one.txt"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
     assert result.stderr == "claimx: 4 articles, 4 claims\n"
@@ -194,7 +195,8 @@ def run_killable(*args: str | Path, kill_at: int = 0) -> subprocess.CompletedPro
 
 def test_a_run_killed_mid_write_resumes_to_exactly_the_whole_run(tmp_path: Path) -> None:
     feed = [
-        {"id": f"n{i}", "desk": i % 3, "text": (SMITH, LEE, "Nothing.")[i % 3]} for i in range(12)
+        {"id": f"n{i}", "desk": i % 3, "text": (SMITH, LEE, "Nothing.")[i % 3] + f" Item {i}."}
+        for i in range(12)
     ]
     paths = articles(tmp_path, {"feed.jsonl": jsonl(feed), "one.txt": LEE})
     inputs = (paths["feed.jsonl"], paths["one.txt"])
@@ -216,3 +218,5 @@ def test_a_run_killed_mid_write_resumes_to_exactly_the_whole_run(tmp_path: Path)
     assert resumed.stderr == "claimx: 9 articles, 10 claims, 4 already done\n"
     assert contents(part) == contents(tmp_path / "whole.db")
     assert rows(part, "SELECT count(*) FROM claims") == [(14,)]  # none twice, none lost
+    bank = "SELECT quote, text, speakers, articles, claims FROM quotes ORDER BY quote"
+    assert rows(part, bank) == rows(tmp_path / "whole.db", bank)

@@ -72,6 +72,12 @@ from .options import (
 )
 @click.option("--force", is_flag=True, help="With -o or --db: redo articles already written there.")
 @click.option(
+    "--keep-duplicates",
+    is_flag=True,
+    help="With --db: store every copy of an article (the same URL, or the same text up to "
+    "whitespace); by default a copy is stored once and noted in the duplicates table.",
+)
+@click.option(
     "--glob",
     metavar="PATTERN",
     multiple=True,
@@ -104,6 +110,7 @@ def extract(
     output_dir: Path | None,
     db: Path | None,
     force: bool,
+    keep_duplicates: bool,
     glob: tuple[str, ...],
     input_format: str,
     text_field: str,
@@ -126,6 +133,8 @@ def extract(
         raise click.UsageError("-o and --db do not go together; give one of them")
     if force and output_dir is None and db is None:
         raise click.UsageError("--force redoes what -o or --db wrote; give one of them")
+    if keep_duplicates and db is None:
+        raise click.UsageError("--keep-duplicates is about what --db stores; give --db")
     report = stderr_report()
     console = report.console
     options = read_options(input_format, text_field, id_field, encoding)
@@ -151,7 +160,7 @@ def extract(
     printing = output_dir is None and db is None
     sink: Sink
     if db is not None:
-        sink = DatabaseSink(db, force)
+        sink = DatabaseSink(db, force, keep_duplicates)
     elif output_dir is not None:
         sink = FolderSink(fmt, output_dir, force)
     else:

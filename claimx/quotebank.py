@@ -1,0 +1,398 @@
+"""The quote bank: every claim of a claims database in a cluster of the claims that report
+the same statement, across articles and outlets, with who said it and who carried it first.
+
+A claim's *quotation* is what it reports: the words inside its quote marks for a direct or
+partial quote (fragments joined by " … "), its content for an indirect claim. Quotations
+are compared *normalised* (lower-cased, punctuation dropped, as Quotebank does) and join a
+cluster when
+
+* they are the same after normalisation (any two claims, of any kind);
+* one direct quotation is a contiguous part of another, of at least :data:`MIN_PART` words
+  (a partial quote of a longer one; :data:`MIN_NAMED_PART` when both speakers are named);
+* two direct quotations share at least :data:`NEAR` of the longer one's words, both having
+  at least :data:`MIN_NEAR` (a near-duplicate: other punctuation, a word changed).
+
+A quotation under :data:`CAREFUL` words joins by part or near-duplicate only when the
+speakers agree (the same name or surname, or one unknown), and one under :data:`MIN_PART`
+only when both are named and agree: short phrases recur in unrelated quotes. An indirect
+claim joins a direct quote only when the words are the same, never on overlap alone. A
+quotation that joins several clusters merges them.
+
+The clusters live in the database beside the claims (tables ``quotes``, ``quote_claims``,
+``quote_grams``), built claim by claim as articles are added, so memory does not grow with
+the corpus: candidates are found through an index of each cluster's word trigrams.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .entities import Identities
+from .quotes import QuoteIndex, find_quotes
+from .types import SPEAKER_JOINER
+
+#: A direct quotation of at least this many words that is a contiguous part of another
+#: joins its cluster (one of :data:`MIN_NAMED_PART` words, when both speakers are named and
+#: agree: "a business model" of "This was not a one-off. It was a business model.").
+MIN_PART = 4
+MIN_NAMED_PART = 3
+#: Near-duplicates: the share of the longer quotation's words the shorter one has too.
+NEAR = 0.8
+#: Near-duplicates need at least this many words each.
+MIN_NEAR = 5
+#: Under this many words, a part or near-duplicate joins only a cluster whose speakers agree.
+CAREFUL = 10
+#: Candidate clusters looked at for a quotation: those sharing the most trigrams.
+CANDIDATES = 20
+#: How a quotation's fragments are joined for reading (they are compared as one).
+FRAGMENT_JOINER = " … "
+
+_WORD = re.compile(r"\w+")
+_DIRECT = frozenset({"direct", "partial"})
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """What one claim reports: ``text`` as the article wrote it, ``words`` normalised."""
+
+    text: str
+    words: tuple[str, ...]
+    direct: bool
+
+    @property
+    def norm(self) -> str:
+        return " ".join(self.words)
+
+
+def normalise(text: str) -> tuple[str, ...]:
+    """The words of ``text``, lower-cased, without punctuation or accents' variants:
+    ``"We won't," she said`` and ``we wont she said`` are one."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = re.sub(r"['’‘`ʼ]", "", folded)  # won't -> wont, Peskov's -> peskovs
+    return tuple(_WORD.findall(folded.replace("_", " ")))
+
+
+def quotations(text: str, records: Sequence[dict[str, Any]]) -> list[Quotation | None]:
+    """The quotation of each claim record of the article ``text`` (None where it reports
+    no words: an empty content)."""
+    index = QuoteIndex(find_quotes(text))
+    out: list[Quotation | None] = []
+    for record in records:
+        spans = [(int(a), int(b)) for a, b in record.get("quote_spans") or ()]
+        direct = record.get("kind") in _DIRECT
+        pieces: list[str] = []
+        if direct:
+            for start, end in spans:
+                for quote in index.overlapping(start, end):
+                    inner_start, inner_end = quote.inner
+                    piece = text[max(inner_start, start) : min(inner_end, end)]
+                    piece = piece.strip().rstrip(",;:").rstrip()  # the sentence's, not its
+                    if piece:
+                        pieces.append(piece)
+        if not pieces:  # an indirect claim, or a direct one whose marks were not found
+            pieces = [text[a:b].strip() for a, b in spans if text[a:b].strip()]
+        words = normalise(" ".join(pieces))
+        out.append(Quotation(FRAGMENT_JOINER.join(pieces), words, direct) if words else None)
+    return out
+
+
+def trigrams(words: Sequence[str]) -> set[int]:
+    """The word trigrams of a quotation, each as a 63-bit integer (SQLite's INTEGER)."""
+    grams = set()
+    for i in range(len(words) - 2):
+        digest = hashlib.blake2b(" ".join(words[i : i + 3]).encode(), digest_size=8).digest()
+        grams.add(int.from_bytes(digest, "big") >> 1)
+    return grams
+
+
+def contains(longer: Sequence[str], shorter: Sequence[str]) -> bool:
+    """Whether ``shorter`` is a contiguous run of ``longer``'s words."""
+    return f" {' '.join(shorter)} " in f" {' '.join(longer)} "
+
+
+def overlap(a: Sequence[str], b: Sequence[str]) -> float:
+    """The share of the longer quotation's words (with repeats) the other one has too."""
+    common = (Counter(a) & Counter(b)).total()
+    return common / max(len(a), len(b), 1)
+
+
+def related(a: Sequence[str], b: Sequence[str]) -> str | None:
+    """How two direct quotations are one (``part``, ``near``), or None."""
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) >= MIN_NAMED_PART and contains(longer, shorter):
+        return "part"
+    if len(shorter) >= MIN_NEAR and overlap(a, b) >= NEAR:
+        return "near"
+    return None
+
+
+def same_speaker(a: str | None, b: str | None) -> bool:
+    """Whether two speaker names may be one person: either unknown, the same name, or one
+    name's last word the other's (``Ruiz`` and ``Elena Ruiz``)."""
+    if not a or not b:
+        return True
+    x, y = a.casefold().split(), b.casefold().split()
+    return x == y or x[-1:] == y[-1:]
+
+
+def speaker_shares(
+    speakers: Iterable[tuple[str | None, str | None]],
+) -> list[tuple[str, str | None, float]]:
+    """The canonical speakers of a cluster's claims (name, speaker type) with the share of
+    its claims each speaks, largest first: ``Ruiz`` and ``Elena Ruiz`` are one. A claim
+    that several speakers share counts for each; one with none counts for nobody."""
+    pairs = list(speakers)
+    who = Identities()
+    for names, kind in pairs:
+        for name in _names(names):
+            who.add(name, kind)
+    counts: Counter[str] = Counter()
+    kinds: dict[str, Counter[str]] = {}
+    for names, kind in pairs:
+        for key in {who.key(name) for name in _names(names)}:
+            counts[key] += 1
+            kinds.setdefault(key, Counter())[kind or "unknown"] += 1
+    total = len(pairs) or 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [(key, kinds[key].most_common(1)[0][0], n / total) for key, n in ranked]
+
+
+def _names(names: str | None) -> list[str]:
+    return [n.strip() for n in (names or "").split(SPEAKER_JOINER) if n.strip()]
+
+
+SCHEMA = """
+CREATE TABLE quotes (
+    quote INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    speaker TEXT,
+    speaker_type TEXT,
+    speakers TEXT NOT NULL,
+    first_date TEXT,
+    first_article INTEGER,
+    articles INTEGER NOT NULL,
+    outlets INTEGER NOT NULL,
+    claims INTEGER NOT NULL
+);
+CREATE INDEX quotes_speaker ON quotes (speaker);
+CREATE INDEX quotes_first_date ON quotes (first_date);
+CREATE INDEX quotes_reach ON quotes (articles);
+CREATE TABLE quote_claims (
+    claim INTEGER PRIMARY KEY REFERENCES claims (claim),
+    quote INTEGER NOT NULL REFERENCES quotes (quote),
+    article INTEGER NOT NULL REFERENCES articles (article),
+    direct INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    norm TEXT NOT NULL
+);
+CREATE INDEX quote_claims_quote ON quote_claims (quote);
+CREATE INDEX quote_claims_norm ON quote_claims (norm);
+CREATE TABLE quote_grams (
+    gram INTEGER NOT NULL,
+    quote INTEGER NOT NULL,
+    PRIMARY KEY (gram, quote)
+) WITHOUT ROWID;
+CREATE INDEX quote_grams_quote ON quote_grams (quote);
+CREATE VIRTUAL TABLE quotes_fts USING fts5 (text, content="quotes", content_rowid="quote");
+CREATE TRIGGER quotes_ai AFTER INSERT ON quotes BEGIN
+    INSERT INTO quotes_fts (rowid, text) VALUES (new.quote, new.text);
+END;
+CREATE TRIGGER quotes_ad AFTER DELETE ON quotes BEGIN
+    INSERT INTO quotes_fts (quotes_fts, rowid, text) VALUES ('delete', old.quote, old.text);
+END;
+CREATE TRIGGER quotes_au AFTER UPDATE OF text ON quotes BEGIN
+    INSERT INTO quotes_fts (quotes_fts, rowid, text) VALUES ('delete', old.quote, old.text);
+    INSERT INTO quotes_fts (rowid, text) VALUES (new.quote, new.text);
+END;
+"""
+#: The quote bank's tables, emptied by :meth:`QuoteBank.clear`.
+TABLES = ("quote_grams", "quote_claims", "quotes")
+
+
+class QuoteBank:
+    """The clusters of a claims database, kept in step as articles come and go. Every
+    method runs inside the caller's transaction (``conn`` in autocommit mode, as
+    :class:`claimx.db.ClaimsDatabase` holds it)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def add_article(self, article: int, text: str) -> None:
+        """Put the claims of the database's article ``article`` (whose text is ``text``)
+        into clusters."""
+        rows = self.conn.execute(
+            "SELECT claim, kind, quote_spans, speaker FROM claims WHERE article = ? ORDER BY claim",
+            (article,),
+        ).fetchall()
+        records = [{"kind": kind, "quote_spans": json.loads(spans)} for _, kind, spans, _ in rows]
+        if rows:  # claims of an article deleted by hand may have left their rows here
+            self._remove("claim BETWEEN ? AND ?", (rows[0][0], rows[-1][0]))
+        for (claim, _, _, speaker), found in zip(rows, quotations(text, records), strict=True):
+            if found is not None:
+                self._refresh(self._add(claim, article, speaker, found))
+
+    def remove_article(self, article: int) -> None:
+        """Take the claims of ``article`` out of their clusters (before it is deleted)."""
+        self._remove("article = ?", (article,))
+
+    def _remove(self, where: str, args: Sequence[Any]) -> None:
+        """Take the claims ``where`` picks out of their clusters, which are recounted
+        (their trigrams again those of the forms left) or, left empty, deleted."""
+        quotes = [
+            row[0]
+            for row in self.conn.execute(
+                f"SELECT DISTINCT quote FROM quote_claims WHERE {where}", args
+            )
+        ]
+        self.conn.execute(f"DELETE FROM quote_claims WHERE {where}", args)
+        for quote in quotes:
+            self.conn.execute("DELETE FROM quote_grams WHERE quote = ?", (quote,))
+            if not self._exists_claims(quote):
+                self.conn.execute("DELETE FROM quotes WHERE quote = ?", (quote,))
+                continue
+            left = self.conn.execute(
+                "SELECT DISTINCT norm FROM quote_claims WHERE quote = ? AND direct", (quote,)
+            )
+            for (norm,) in left.fetchall():
+                self._index(quote, norm.split())
+            self._refresh(quote)
+
+    def clear(self) -> None:
+        """Empty the bank (before :meth:`add_article` rebuilds it)."""
+        for table in TABLES:
+            self.conn.execute(f"DELETE FROM {table}")
+        self.conn.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
+
+    def _add(self, claim: int, article: int, speaker: str | None, found: Quotation) -> int:
+        quote = self._cluster(found, speaker)
+        if quote is None:
+            quote = self._new_cluster(found)
+        self.conn.execute(
+            "INSERT INTO quote_claims (claim, quote, article, direct, text, norm) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (claim, quote, article, found.direct, found.text, found.norm),
+        )
+        if found.direct:
+            self._index(quote, found.words)
+        return quote
+
+    def _cluster(self, found: Quotation, speaker: str | None) -> int | None:
+        """The cluster ``found`` joins (merging several it joins), or None for a new one."""
+        row = self.conn.execute(
+            "SELECT quote FROM quote_claims WHERE norm = ? LIMIT 1", (found.norm,)
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
+        if not found.direct or len(found.words) < min(MIN_PART, MIN_NEAR):
+            return None
+        grams = sorted(trigrams(found.words))
+        if not grams:
+            return None
+        marks = ",".join("?" * len(grams))
+        candidates = self.conn.execute(
+            f"SELECT quote FROM quote_grams WHERE gram IN ({marks}) "
+            "GROUP BY quote ORDER BY count(*) DESC, quote LIMIT ?",
+            (*grams, CANDIDATES),
+        ).fetchall()
+        joined = sorted(q for (q,) in candidates if self._joins(q, found, speaker))
+        if not joined:
+            return None
+        for other in joined[1:]:
+            self._merge(other, into=joined[0])
+        return joined[0]
+
+    def _joins(self, quote: int, found: Quotation, speaker: str | None) -> bool:
+        forms = self.conn.execute(
+            "SELECT DISTINCT norm FROM quote_claims WHERE quote = ? AND direct", (quote,)
+        ).fetchall()
+        shortest = [
+            min(len(words), len(found.words))
+            for words in (norm.split() for (norm,) in forms)
+            if related(words, found.words)
+        ]
+        if not shortest:
+            return False
+        if max(shortest) >= CAREFUL:
+            return True
+        (names,) = self.conn.execute(
+            "SELECT speakers FROM quotes WHERE quote = ?", (quote,)
+        ).fetchone()
+        theirs = [entry["speaker"] for entry in json.loads(names)]
+        mine = _names(speaker)
+        if not theirs or not mine:  # one unknown: long enough to tell on its own?
+            return max(shortest) >= MIN_PART
+        return any(same_speaker(a, b) for a in mine for b in theirs)
+
+    def _merge(self, quote: int, *, into: int) -> None:
+        self.conn.execute("UPDATE quote_claims SET quote = ? WHERE quote = ?", (into, quote))
+        self.conn.execute(
+            "INSERT OR IGNORE INTO quote_grams (gram, quote) "
+            "SELECT gram, ? FROM quote_grams WHERE quote = ?",
+            (into, quote),
+        )
+        self.conn.execute("DELETE FROM quote_grams WHERE quote = ?", (quote,))
+        self.conn.execute("DELETE FROM quotes WHERE quote = ?", (quote,))
+
+    def _new_cluster(self, found: Quotation) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO quotes (kind, text, speakers, articles, outlets, claims) "
+            "VALUES (?, ?, '[]', 0, 0, 0)",
+            ("direct" if found.direct else "indirect", found.text),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def _index(self, quote: int, words: Sequence[str]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO quote_grams (gram, quote) VALUES (?, ?)",
+            [(gram, quote) for gram in trigrams(words)],
+        )
+
+    def _exists_claims(self, quote: int) -> bool:
+        row = self.conn.execute("SELECT 1 FROM quote_claims WHERE quote = ? LIMIT 1", (quote,))
+        return row.fetchone() is not None
+
+    def _refresh(self, quote: int) -> None:
+        """Recount a cluster from its claims: its longest form, speakers, first report and
+        reach."""
+        rows = self.conn.execute(
+            "SELECT q.text, q.norm, q.direct, c.speaker, c.speaker_type, a.article, a.date, "
+            "a.outlet FROM quote_claims q JOIN claims c USING (claim) "
+            "JOIN articles a ON a.article = q.article WHERE q.quote = ? ORDER BY q.claim",
+            (quote,),
+        ).fetchall()
+        direct = [row for row in rows if row[2]] or rows
+        longest = max(direct, key=lambda row: len(row[1].split()))  # the first of the longest
+        shares = speaker_shares((row[3], row[4]) for row in rows)
+        dated = sorted((row[6], row[5]) for row in rows if row[6])
+        first_date, first_article = dated[0] if dated else (None, min(row[5] for row in rows))
+        self.conn.execute(
+            "UPDATE quotes SET kind = ?, text = ?, speaker = ?, speaker_type = ?, speakers = ?, "
+            "first_date = ?, first_article = ?, articles = ?, outlets = ?, claims = ? "
+            "WHERE quote = ?",
+            (
+                "direct" if any(row[2] for row in rows) else "indirect",
+                longest[0],
+                shares[0][0] if shares else None,
+                shares[0][1] if shares else None,
+                json.dumps(
+                    [{"speaker": s, "share": round(share, 3)} for s, _, share in shares],
+                    ensure_ascii=False,
+                ),
+                first_date,
+                first_article,
+                len({row[5] for row in rows}),
+                len({row[7] for row in rows if row[7]}),
+                len(rows),
+                quote,
+            ),
+        )
