@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from spacy.tokens import Token
+from typing import TYPE_CHECKING, Literal
 
 from .datafiles import read_table, write_table
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 CueClass = Literal["speech", "belief", "evidence", "attitude"]
 _CLASSES = ("speech", "belief", "evidence", "attitude")

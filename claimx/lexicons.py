@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import srsly
-
 from .cues import CueLexicon
 from .datafiles import packaged_text, read_table, write_table
 
@@ -151,9 +149,13 @@ class Lexicons:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Lexicons:
+        import srsly  # spaCy's, imported when a pipeline is serialised, not to read aliases
+
         return cls.from_texts(srsly.msgpack_loads(data), "<bytes>")
 
     def to_bytes(self) -> bytes:
+        import srsly
+
         return srsly.msgpack_dumps(self.to_texts())
 
 
