@@ -66,6 +66,9 @@ h2 { font-size: 1.1rem; margin: 0 0 .5rem; }
 .cx-claims > li { margin: 0 0 .6rem; padding: .2rem .4rem; border-radius: 4px; }
 .cx-claims > li.cx-active { background: #eef3fd; }
 .cx-claims a { color: var(--focus); }
+.cx-claims > li:target { background: #eef3fd; }
+.cx-nav { font: .85rem/1.5 system-ui, "DejaVu Sans", sans-serif; margin: 0 0 .5rem; }
+.cx-nav a { color: var(--focus); }
 dl.cx-fields { display: grid; grid-template-columns: max-content 1fr; gap: 0 .75rem; margin: 0; }
 dl.cx-fields dt { color: #555; }
 dl.cx-fields dd { margin: 0; }
@@ -79,7 +82,7 @@ dl.cx-fields dd { margin: 0; }
   padding-top: .4rem; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
-  #cx-tip { display: none !important; }
+  #cx-tip, .cx-nav { display: none !important; }
   mark, .cx-article [data-n]::before { -webkit-print-color-adjust: exact;
     print-color-adjust: exact; }
   .cx-article [tabindex]:focus { outline: none; }
@@ -160,12 +163,14 @@ def page(
     source: str | None = None,
     title: str | None = None,
     facts: Sequence[str] = (),
+    links: Sequence[tuple[str, str]] = (),
 ) -> str:
     """A complete HTML5 document showing ``text`` with its ``claims`` marked.
 
     source: the input as given, shown under the title. title: the page's heading (by
         default the source, or "claimx"). facts: shown under the title too, such as the
-        article's outlet and date.
+        article's outlet and date. links: (text, href) pairs shown above the heading, such
+        as the way back to the index of a site (:mod:`claimx.site`).
     """
     heading = title or source or "claimx"
     tree = nest(text, all_marks(text, claims))
@@ -176,7 +181,7 @@ def page(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
         f'<meta name="generator" content="claimx {escape(__version__)}">\n',
         f"<title>{escape(heading)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
-        f"<header>\n<h1>{escape(heading)}</h1>\n",
+        f"<header>\n{_nav(links)}<h1>{escape(heading)}</h1>\n",
         f'<p class="cx-meta">{_meta(source, title, facts, len(claims))}</p>\n',
         f'<p class="cx-key">{_KEY}</p>\n</header>\n<main>\n',
         '<article id="cx-article" class="cx-article">',
@@ -203,6 +208,13 @@ _KEY = (
     '<mark class="cx-target cx-neutral">neutral =</mark>'
     "· Tab to a claim or point at it for its details."
 )
+
+
+def _nav(links: Sequence[tuple[str, str]]) -> str:
+    if not links:
+        return ""
+    items = " · ".join(f'<a href="{escape(href)}">{escape(text)}</a>' for text, href in links)
+    return f'<nav class="cx-nav">{items}</nav>\n'
 
 
 def _meta(source: str | None, title: str | None, facts: Sequence[str], count: int) -> str:

@@ -1,5 +1,5 @@
 """``claimx text`` and ``claimx show``: one input's text as claimx reads it, and one
-article with its claims marked."""
+article with its claims marked (or, for a claims database, the site of its corpus)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ..claimsource import article_facts
 from ..corpora import read_articles
 from ..errors import InputError
 from ..inputs import expand
-from ..run import PipelineSpec, utf8_stdout
+from ..run import PipelineSpec, plural, utf8_stdout
 from ..show import COLORS
 from ..types import StanceMode
 from .group import EXIT_FAILED, cli
@@ -105,6 +105,14 @@ def text_command(
     help="Write one self-contained HTML page to FILE (- for stdout) instead.",
 )
 @click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="With a database of extract --db as PATH: write the site of its corpus into DIR "
+    "(new, empty, or a site claimx wrote, which is replaced).",
+)
+@click.option(
     "--color",
     type=click.Choice(COLORS),
     default="auto",
@@ -121,6 +129,7 @@ def show_command(
     path: str,
     article_id: str | None,
     html_file: str | None,
+    output_dir: str | None,
     color: str,
     pager: bool,
     input_format: str,
@@ -133,11 +142,24 @@ def show_command(
 ) -> None:
     """Show one article with its claims marked: speakers, cues, quotes and targets, each
     claim's number beside it and a line per claim below; or, with --html, as a page.
+
+    Given a database of extract --db as PATH, write with -o DIR a static site of its
+    corpus to open offline (DIR/index.html): its quotations by reach, each with a page
+    comparing every article's report; its speakers; every article as --html shows it; a
+    search box.
     """
     from ..atomic import replacing
     from ..page import page
     from ..show import make_console, show
 
+    if path != "-" and _is_database(path):
+        _write_site(path, output_dir, html_file, article_id)
+        return
+    if output_dir is not None:
+        raise click.UsageError(
+            f"{path} is not a database of claimx extract --db; -o writes the site of one "
+            "(for one article's page, give --html FILE)"
+        )
     report = stderr_report()
     options = read_options(input_format, text_field, id_field, encoding)
     (item,) = expand(path)
@@ -188,3 +210,33 @@ def show_command(
             show(console, article.text, claims, source=source, facts=list(facts.values()))
         return
     show(console, article.text, claims, source=source, facts=list(facts.values()))
+
+
+def _is_database(path: str) -> bool:
+    from ..claimsource import SQLITE_HEADER
+
+    with open(path, "rb") as f:
+        return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+
+
+def _write_site(
+    database: str, output_dir: str | None, html_file: str | None, article_id: str | None
+) -> None:
+    """``claimx show DB -o DIR``: the site of a claims database."""
+    from ..site import write_site
+
+    if html_file is not None or article_id is not None:
+        flag = "--html" if html_file is not None else "--id"
+        raise click.UsageError(
+            f"{database} is a claims database, shown as a site: give -o DIR instead of {flag}"
+        )
+    if output_dir is None:
+        raise click.UsageError(
+            f"{database} is a claims database; give -o DIR to write the site of its corpus"
+        )
+    site = write_site(database, output_dir)
+    index = os.path.join(output_dir, "index.html")
+    stderr_report().console.print(
+        f"claimx: site of {plural(site.articles, 'article')} and "
+        f"{plural(site.quotations, 'quotation')} in {output_dir}; open {index}"
+    )
