@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from .db import CLAIM_COLUMNS, SCHEMA_VERSION, DatabaseError, claim_record
+from .db import CLAIM_COLUMNS, SCHEMA_VERSION, UPGRADES, DatabaseError, claim_record
 from .errors import InputError
 from .facts import article_date, article_outlet, is_iso_date
 from .inputs import Problem, printable
@@ -184,7 +184,7 @@ def _open(path: str | Path) -> sqlite3.Connection:
             f"{path} is a database of something else (no claims table); give one that "
             "claimx extract --db wrote"
         )
-    if version != SCHEMA_VERSION:
+    if version != SCHEMA_VERSION and version not in UPGRADES:  # an older one's claims read
         conn.close()
         raise DatabaseError(
             f"{path} was written by another version of claimx (schema {version}, this one "

@@ -258,9 +258,11 @@ class ClaimsDatabase:
         row = self.conn.execute(
             "SELECT article FROM articles WHERE source = ? AND id = ?", (source, ident)
         ).fetchone()
-        if row is None:  # a copy stored as a duplicate by an earlier run is done too
+        if row is None:  # a copy noted as a duplicate by an earlier run is done too
             copy = "SELECT 1 FROM duplicates WHERE source = ? AND id = ?"
-            return self.conn.execute(copy, (source, ident)).fetchone() is not None
+            return (
+                not self.force and self.conn.execute(copy, (source, ident)).fetchone() is not None
+            )
         if row[0] >= self.first_new:
             raise duplicate_id(source, ident, where)
         return not self.force
