@@ -31,7 +31,10 @@ BATCH_TEXTS = 256
 #: at most this many characters, cut at paragraph breaks (else line breaks, sentence ends,
 #: spaces): spaCy's parse takes about 3 KB of memory per character, so a piece's parse stays
 #: near 0.3 GB however long the article, and no article is too long to read. No news
-#: article comes near it; names and pronouns do not resolve across a cut.
+#: article comes near it. Each piece after the first is parsed with a lead of up to a tenth
+#: of its size before the cut (from a line break), so that a pronoun or title just after a
+#: cut resolves as in one parse; the claims whose cue lies in the lead are the previous
+#: piece's.
 PIECE_CHARS = 100_000
 
 
@@ -187,7 +190,8 @@ def _claims(
         for results, batch in parsed:
             for (records, error), (_, piece) in zip(results, batch, strict=True):
                 failed = failed or error
-                claims += [Claim.from_dict(r).shifted(piece.start) for r in records]
+                found = (Claim.from_dict(r).shifted(piece.start) for r in records)
+                claims += [c for c in found if _anchor(c) >= piece.keep_from]
                 if not piece.last:
                     continue
                 if failed is not None:
@@ -202,22 +206,47 @@ def _claims(
 
 @dataclass(frozen=True)
 class _Piece:
-    """Where a piece of a text starts in it, and whether it is the text's last piece."""
+    """Where a piece of a text starts in it, where its own part starts (after its lead: the
+    claims anchored before are the previous piece's), and whether it is the last piece."""
 
     context: Any
     start: int = 0
     last: bool = True
+    keep_from: int = 0
 
 
 def _pieces(pairs: Iterable[tuple[str, Any]], size: int) -> Iterator[tuple[str, _Piece]]:
-    """Each text as itself, or, past ``size`` characters, as pieces cut at breaks."""
+    """Each text as itself, or, past ``size`` characters, as pieces cut at breaks, each
+    after the first with a lead of the text before its cut."""
+    lead = size // 10
     for text, context in pairs:
         if len(text) <= size:
             yield text, _Piece(context)
             continue
-        cuts = _cuts(text, size)
-        for start, end in itertools.pairwise([0, *cuts, len(text)]):
-            yield text[start:end], _Piece(context, start, end == len(text))
+        cuts = _cuts(text, size - lead)
+        for cut, end in itertools.pairwise([0, *cuts, len(text)]):
+            start = _lead_start(text, cut, lead)
+            yield text[start:end], _Piece(context, start, end == len(text), cut)
+
+
+def _lead_start(text: str, cut: int, lead: int) -> int:
+    """Where the lead before ``cut`` starts: after the first line break (else space) in
+    the ``lead`` characters before it."""
+    if cut == 0:
+        return 0
+    for mark in ("\n", " "):
+        found = text.find(mark, max(0, cut - lead), cut)
+        if found >= 0:
+            return found + 1
+    return max(0, cut - lead)
+
+
+def _anchor(claim: Claim) -> int:
+    """Where a claim is anchored in its text: its cue, else its first span."""
+    if claim.cue_span is not None:
+        return claim.cue_span[0]
+    spans = [s for s in (claim.speaker_span, *claim.quote_spans) if s is not None]
+    return min(start for start, _ in spans) if spans else 0
 
 
 def _named_across(claims: list[Claim]) -> list[Claim]:

@@ -128,23 +128,28 @@ def test_a_long_text_is_parsed_in_pieces_with_the_claims_of_one_parse(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Past PIECE_CHARS a text is parsed in pieces cut at paragraph breaks (memory stays
-    bounded, any length reads); its claims keep their offsets and the names one parse
-    gives ("Peskov" is "Dmitry Peskov" though the piece never names him in full)."""
+    bounded, any length reads), each after the first with a lead of the text before its cut;
+    its claims keep their offsets, speakers and roles as one parse gives them ("Peskov" is
+    "Dmitry Peskov" though the piece never names him in full), wherever the cuts fall."""
     from claimx import api
 
     text = SEED.read_text(encoding="utf-8")
     whole = claimx.extract(text)
-    monkeypatch.setattr(api, "PIECE_CHARS", 1500)
-    assert api._cuts(text, 1500) == [1451, 2771]  # each after a line break
-    pieces = claimx.extract(text)
-    for claim in pieces:
-        check_offsets(text, claim.to_dict())
 
     def spans(c: claimx.Claim) -> tuple[object, ...]:
         return c.speaker, c.speaker_role, c.speaker_span, c.cue_span, c.quote_spans, c.kind
 
+    monkeypatch.setattr(api, "PIECE_CHARS", 1500)
+    assert api._cuts(text, 1500 - 150) == [1178, 2354]  # each after a line break
+    assert list(api._pieces([(text, "seed")], 1500))[1][1] == api._Piece("seed", 1030, False, 1178)
+    pieces = claimx.extract(text)
+    for claim in pieces:
+        check_offsets(text, claim.to_dict())
     assert [spans(c) for c in pieces] == [spans(c) for c in whole]
     assert [c.speaker for c in pieces if c.cue_span == (1458, 1467)] == ["Dmitry Peskov"]
+    for size in (900, 1400, 1650, 2150, 3150):  # cuts before 8 of the 16 claims in turn
+        monkeypatch.setattr(api, "PIECE_CHARS", size)
+        assert [spans(c) for c in claimx.extract(text)] == [spans(c) for c in whole], size
 
 
 def test_a_text_is_cut_at_its_last_paragraph_break_else_line_sentence_or_space() -> None:
