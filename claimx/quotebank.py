@@ -10,7 +10,8 @@ cluster when
 * one direct quotation is a contiguous part of another, of at least :data:`MIN_PART` words
   (a partial quote of a longer one; :data:`MIN_NAMED_PART` when both speakers are named);
 * two direct quotations share at least :data:`NEAR` of the longer one's words, both having
-  at least :data:`MIN_NEAR` (a near-duplicate: other punctuation, a word changed).
+  at least :data:`MIN_NEAR`, and as many negations (a near-duplicate: other punctuation, a
+  word changed, but not "not").
 
 A quotation under :data:`CAREFUL` words joins by part or near-duplicate only when the
 speakers agree (the same name or surname, or one unknown), and one under :data:`MIN_PART`
@@ -56,6 +57,11 @@ CANDIDATES = 20
 FRAGMENT_JOINER = " … "
 
 _WORD = re.compile(r"\w+")
+#: Words whose presence in one quotation and not the other makes two statements of near
+#: duplicates ("we will not raise taxes", "we will raise taxes"), after normalising.
+_NEGATION_WORDS = """not no never nor cannot cant dont doesnt didnt wont wouldnt isnt arent
+wasnt werent havent hasnt hadnt shouldnt couldnt mustnt neither nobody nothing none nowhere"""
+NEGATIONS = frozenset(_NEGATION_WORDS.split())
 _DIRECT = frozenset({"direct", "partial"})
 
 
@@ -129,9 +135,15 @@ def related(a: Sequence[str], b: Sequence[str]) -> str | None:
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) >= MIN_NAMED_PART and contains(longer, shorter):
         return "part"
-    if len(shorter) >= MIN_NEAR and overlap(a, b) >= NEAR:
+    if len(shorter) >= MIN_NEAR and overlap(a, b) >= NEAR and not negated(a, b):
         return "near"
     return None
+
+
+def negated(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether one quotation negates what the other says: their negations differ in
+    number ("cannot" and "can't" are one; "will not" and "will" are not)."""
+    return sum(w in NEGATIONS for w in a) != sum(w in NEGATIONS for w in b)
 
 
 def same_speaker(a: str | None, b: str | None) -> bool:

@@ -43,6 +43,15 @@ def test_a_partial_quote_and_a_near_duplicate_are_related_and_a_short_phrase_is_
     near = normalise("This wasn't a one-off. It was a business model.")
     assert related(full, near) == "near"
     assert related(full, normalise("It was not a business decision at all")) is None
+    # as many words, but one says the opposite: two statements, not near-duplicates
+    said = normalise("We will raise taxes on the harbour this year")
+    assert related(said, normalise("We will not raise taxes on the harbour this year")) is None
+    assert related(said, normalise("We won't raise taxes on the harbour this year")) is None
+    cannot = normalise("A unit this small cannot be staffed safely around the clock")
+    assert (
+        related(cannot, normalise("A unit this small can't be staffed safely around the clock"))
+        == "near"
+    )
 
 
 def test_speakers_agree_by_surname_and_an_unknown_one_agrees_with_anyone() -> None:
