@@ -139,7 +139,8 @@ def _write_atomically(target: Path, records: Iterator[dict[str, Any]]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with (
         replacing(target, binary=True) as raw,
-        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped,
+        # no name nor time in the header: the same claims give the same bytes on every run
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as zipped,
         io.TextIOWrapper(zipped, encoding="utf-8", newline="\n") as text,
         make_writer("jsonl", text) as writer,
     ):
