@@ -13,6 +13,7 @@ opens the file and picks the reader.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -74,22 +75,38 @@ def _lines(
     """The lines of a text stream, line ends kept, from where ``position`` says on, which
     follows each line taken. A line that cannot be decoded is reported and left out."""
     head = data.peek(4)[:4]
+    wide = _wide(encoding)  # --encoding utf-16-le: a file without a BOM
     for bom, codec in _BOMS:
         if head.startswith(bom):
             data.read(len(bom))
             if position.end is not None:
                 position.end += len(bom)
-            if codec != "utf-8":  # UTF-16 or UTF-32: no byte-wise line split
-                text = io.TextIOWrapper(data, encoding=codec, newline="")
-                position.end = None
-                try:
-                    for line in text:
-                        position.number += 1
-                        yield line
-                finally:
-                    text.detach()
-                return
+            wide = codec if codec != "utf-8" else None
             break
+    if wide is None and encoding is None and b"\x00" in head:
+        sniff = data.peek(64)[:64]
+        try:  # UTF-16 without a mark: say so once, for the file, with the --encoding to pass
+            decode(sniff[: len(sniff) // 2 * 2], item.label)
+        except InputError as exc:
+            if exc.fix.startswith("pass --encoding utf-16"):
+                report(exc, False)
+                return
+    if wide is not None:  # UTF-16 or UTF-32: no byte-wise line split
+        text = io.TextIOWrapper(data, encoding=wide, errors="strict", newline="")
+        position.end = None
+        try:
+            for line in text:
+                position.number += 1
+                yield line
+        except UnicodeDecodeError as exc:
+            where = f"{item.label}:{position.number + 1}"
+            report(
+                _origin(InputError(where, f"is not valid {wide} ({exc.reason})", _WIDE_FIX), item),
+                False,
+            )
+        finally:
+            text.detach()
+        return
     for raw in data:
         position.number += 1
         position.start = position.end
@@ -99,6 +116,21 @@ def _lines(
             yield decode(raw, f"{item.label}:{position.number}", encoding)
         except InputError as exc:
             report(_origin(exc, item), False)
+
+
+_WIDE_FIX = "check --encoding, or give the file as UTF-8"
+
+
+def _wide(encoding: str | None) -> str | None:
+    """The codec of ``encoding`` if it is UTF-16 or UTF-32, whose lines are not split at a
+    newline byte; None otherwise."""
+    if encoding is None:
+        return None
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    return name if name.startswith(("utf-16", "utf-32")) else None
 
 
 def _origin(exc: InputError, item: Input) -> InputError:

@@ -199,6 +199,39 @@ def test_utf16_without_a_mark_names_its_encoding(
     assert [json.loads(line)["speaker"] for line in fixed.stdout.splitlines()] == ["Tom Lee"]
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("name", ["feed.jsonl", "feed.csv"])
+def test_a_corpus_in_utf16_without_a_mark_reads_with_its_encoding(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_library: dict[str, Any],
+    codec: str,
+    name: str,
+) -> None:
+    """Records are lines: a file in UTF-16 is decoded before it is split into them (a
+    newline is two bytes there), and without --encoding the file is named once."""
+    monkeypatch.chdir(tmp_path)
+    if name.endswith(".jsonl"):
+        rows = [json.dumps({"id": f"r{i}", "text": f'Ann Wu said "take {i}".'}) for i in (1, 2)]
+        data = "\n".join(rows) + "\n"
+    else:
+        data = 'id,text\nr1,"Ann Wu said ""take 1""."\nr2,"Ann Wu said ""take 2""."\n'
+    Path(name).write_bytes(data.encode(codec))
+    result = invoke("extract", "-f", "jsonl", name)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "claimx: error: " + UTF16.format(name, codec),
+        "claimx: 0 articles, 0 claims, 1 failed",
+    ]
+    fixed = invoke("extract", "-f", "jsonl", "--encoding", codec, name)
+    assert fixed.exit_code == 0, fixed.stderr
+    records = [json.loads(line) for line in fixed.stdout.splitlines()]
+    assert [(r["article"]["id"], r["quote"]) for r in records] == [
+        ("r1", "take 1"),
+        ("r2", "take 2"),
+    ]
+
+
 @pytest.mark.parametrize(
     "data",
     [
