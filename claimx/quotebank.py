@@ -11,13 +11,18 @@ cluster when
   (a partial quote of a longer one; :data:`MIN_NAMED_PART` when both speakers are named);
 * two direct quotations share at least :data:`NEAR` of the longer one's words, both having
   at least :data:`MIN_NEAR`, and as many negations (a near-duplicate: other punctuation, a
-  word changed, but not "not").
+  word changed, but not "not");
+* a fragment of one direct quotation, of at least :data:`MIN_PIECE` words, is a contiguous
+  part of another (outlets cut and combine the fragments of one statement differently).
 
-A quotation under :data:`CAREFUL` words joins by part or near-duplicate only when the
-speakers agree (the same name or surname, or one unknown), and one under :data:`MIN_PART`
-only when both are named and agree: short phrases recur in unrelated quotes. An indirect
-claim joins a direct quote only when the words are the same, never on overlap alone. A
-quotation that joins several clusters merges them.
+The words that show it (the shorter quotation's, or the fragment's) decide how much the
+speakers must agree (the same name or surname, suffixes apart; a speaker of type unknown,
+such as "a statement", counts as none): from :data:`CAREFUL` words on, not at all; under
+it, two named speakers must agree, and with one unknown :data:`MIN_PART` words suffice.
+Quotations under :data:`MIN_PART` words ("it", "zero tolerance") join even when the same
+only if both are direct and their named speakers agree: short phrases recur in unrelated
+reports. An indirect claim joins a direct quote only when the words are the same, never on
+overlap alone. A quotation that joins several clusters merges them.
 
 The clusters live in the database beside the claims (tables ``quotes``, ``quote_claims``,
 ``quote_grams``), built claim by claim as articles are added, so memory does not grow with
@@ -36,7 +41,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .entities import Identities
+from .entities import SUFFIXES, Identities
 from .quotes import QuoteIndex, find_quotes
 from .types import SPEAKER_JOINER
 
@@ -51,6 +56,10 @@ NEAR = 0.8
 MIN_NEAR = 5
 #: Under this many words, a part or near-duplicate joins only a cluster whose speakers agree.
 CAREFUL = 10
+#: A fragment of a quotation with at least this many words that is a contiguous part of
+#: another one joins them: outlets cut and combine the fragments of one statement
+#: differently (``"X," he said. "Y."`` against ``"Y," he said, "Z."``).
+MIN_PIECE = 5
 #: Candidate clusters looked at for a quotation: those sharing the most trigrams.
 CANDIDATES = 20
 #: How a quotation's fragments are joined for reading (they are compared as one).
@@ -76,6 +85,11 @@ class Quotation:
     @property
     def norm(self) -> str:
         return " ".join(self.words)
+
+    @property
+    def pieces(self) -> tuple[tuple[str, ...], ...]:
+        """The words of each fragment (one for a quotation of one)."""
+        return tuple(p for p in map(normalise, self.text.split(FRAGMENT_JOINER)) if p)
 
 
 def normalise(text: str) -> tuple[str, ...]:
@@ -146,13 +160,51 @@ def negated(a: Sequence[str], b: Sequence[str]) -> bool:
     return sum(w in NEGATIONS for w in a) != sum(w in NEGATIONS for w in b)
 
 
+def evidence(a: Quotation, b: Quotation) -> int:
+    """How many words show that two direct quotations report one statement (0: none): the
+    shorter one's, when it is a part or a near-duplicate of the other (:func:`related`);
+    else the longest fragment of one, of :data:`MIN_PIECE` words at least, that is a
+    contiguous part of the other."""
+    if related(a.words, b.words):
+        return min(len(a.words), len(b.words))
+    best = 0
+    for one, other in ((a, b), (b, a)):
+        pieces = one.pieces
+        for piece in pieces if len(pieces) > 1 else ():
+            if len(piece) >= max(MIN_PIECE, best + 1) and contains(other.words, piece):
+                best = len(piece)
+    return best
+
+
+_SUFFIXES = frozenset(s.casefold().rstrip(".") for s in SUFFIXES)
+
+
 def same_speaker(a: str | None, b: str | None) -> bool:
     """Whether two speaker names may be one person: either unknown, the same name, or one
-    name's last word the other's (``Ruiz`` and ``Elena Ruiz``)."""
+    name's last word the other's (``Ruiz`` and ``Elena Ruiz``; ``Donald F. McGahn II`` and
+    ``Don McGahn``)."""
     if not a or not b:
         return True
-    x, y = a.casefold().split(), b.casefold().split()
+
+    def words(name: str) -> list[str]:
+        found = name.casefold().split()
+        while len(found) > 1 and found[-1].rstrip(".,") in _SUFFIXES:
+            found.pop()
+        return found
+
+    x, y = words(a), words(b)
     return x == y or x[-1:] == y[-1:]
+
+
+def joins(evidence: int, mine: Sequence[str], theirs: Sequence[str]) -> bool:
+    """Whether a quotation with ``evidence`` words of one statement with a cluster joins
+    it, given the named speakers of each (none: unknown)."""
+    if evidence >= CAREFUL:
+        return True
+    if mine and theirs:
+        agree = any(same_speaker(a, b) for a in mine for b in theirs)
+        return evidence >= MIN_NAMED_PART and agree
+    return evidence >= MIN_PART
 
 
 def speaker_shares(
@@ -179,6 +231,12 @@ def speaker_shares(
 
 def _names(names: str | None) -> list[str]:
     return [n.strip() for n in (names or "").split(SPEAKER_JOINER) if n.strip()]
+
+
+def _named(names: str | None, kind: str | None) -> list[str]:
+    """A claim's speakers as the bank compares them: none when their type is unknown (a
+    "statement", a "letter" as the speaker says nothing of who)."""
+    return [] if kind in (None, "unknown") else _names(names)
 
 
 SCHEMA = """
@@ -242,15 +300,16 @@ class QuoteBank:
         """Put the claims of the database's article ``article`` (whose text is ``text``)
         into clusters."""
         rows = self.conn.execute(
-            "SELECT claim, kind, quote_spans, speaker FROM claims WHERE article = ? ORDER BY claim",
+            "SELECT claim, kind, quote_spans, speaker, speaker_type FROM claims "
+            "WHERE article = ? ORDER BY claim",
             (article,),
         ).fetchall()
-        records = [{"kind": kind, "quote_spans": json.loads(spans)} for _, kind, spans, _ in rows]
+        records = [{"kind": row[1], "quote_spans": json.loads(row[2])} for row in rows]
         if rows:  # claims of an article deleted by hand may have left their rows here
             self._remove("claim BETWEEN ? AND ?", (rows[0][0], rows[-1][0]))
-        for (claim, _, _, speaker), found in zip(rows, quotations(text, records), strict=True):
+        for (claim, _, _, *speaker), found in zip(rows, quotations(text, records), strict=True):
             if found is not None:
-                self._refresh(self._add(claim, article, speaker, found))
+                self._refresh(self._add(claim, article, _named(*speaker), found))
 
     def remove_article(self, article: int) -> None:
         """Take the claims of ``article`` out of their clusters (before it is deleted)."""
@@ -284,8 +343,8 @@ class QuoteBank:
             self.conn.execute(f"DELETE FROM {table}")
         self.conn.execute("INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild')")
 
-    def _add(self, claim: int, article: int, speaker: str | None, found: Quotation) -> int:
-        quote = self._cluster(found, speaker)
+    def _add(self, claim: int, article: int, speakers: list[str], found: Quotation) -> int:
+        quote = self._cluster(found, speakers)
         if quote is None:
             quote = self._new_cluster(found)
         self.conn.execute(
@@ -297,52 +356,57 @@ class QuoteBank:
             self._index(quote, found.words)
         return quote
 
-    def _cluster(self, found: Quotation, speaker: str | None) -> int | None:
+    def _cluster(self, found: Quotation, speakers: list[str]) -> int | None:
         """The cluster ``found`` joins (merging several it joins), or None for a new one."""
-        row = self.conn.execute(
-            "SELECT quote FROM quote_claims WHERE norm = ? LIMIT 1", (found.norm,)
-        ).fetchone()
-        if row is not None:
-            return int(row[0])
-        if not found.direct or len(found.words) < min(MIN_PART, MIN_NEAR):
+        same = self.conn.execute(
+            "SELECT DISTINCT quote FROM quote_claims WHERE norm = ? ORDER BY quote", (found.norm,)
+        ).fetchall()
+        short = len(found.words) < MIN_PART  # "it", "zero tolerance": named speakers agree
+        joined = {
+            q
+            for (q,) in same
+            if not short or (found.direct and joins(len(found.words), speakers, self._named(q)))
+        }
+        if found.direct and len(found.words) >= MIN_NAMED_PART:
+            joined |= {q for q in self._candidates(found) if self._joins(q, found, speakers)}
+        if not joined:
             return None
+        first, *others = sorted(joined)
+        for other in others:
+            self._merge(other, into=first)
+        return first
+
+    def _candidates(self, found: Quotation) -> list[int]:
+        """The clusters sharing the most trigrams with ``found``."""
         grams = sorted(trigrams(found.words))
         if not grams:
-            return None
+            return []
         marks = ",".join("?" * len(grams))
-        candidates = self.conn.execute(
+        rows = self.conn.execute(
             f"SELECT quote FROM quote_grams WHERE gram IN ({marks}) "
             "GROUP BY quote ORDER BY count(*) DESC, quote LIMIT ?",
             (*grams, CANDIDATES),
-        ).fetchall()
-        joined = sorted(q for (q,) in candidates if self._joins(q, found, speaker))
-        if not joined:
-            return None
-        for other in joined[1:]:
-            self._merge(other, into=joined[0])
-        return joined[0]
+        )
+        return [q for (q,) in rows.fetchall()]
 
-    def _joins(self, quote: int, found: Quotation, speaker: str | None) -> bool:
+    def _joins(self, quote: int, found: Quotation, speakers: list[str]) -> bool:
         forms = self.conn.execute(
-            "SELECT DISTINCT norm FROM quote_claims WHERE quote = ? AND direct", (quote,)
+            "SELECT DISTINCT text, norm FROM quote_claims WHERE quote = ? AND direct", (quote,)
         ).fetchall()
-        shortest = [
-            min(len(words), len(found.words))
-            for words in (norm.split() for (norm,) in forms)
-            if related(words, found.words)
-        ]
-        if not shortest:
-            return False
-        if max(shortest) >= CAREFUL:
-            return True
-        (names,) = self.conn.execute(
-            "SELECT speakers FROM quotes WHERE quote = ?", (quote,)
-        ).fetchone()
-        theirs = [entry["speaker"] for entry in json.loads(names)]
-        mine = _names(speaker)
-        if not theirs or not mine:  # one unknown: long enough to tell on its own?
-            return max(shortest) >= MIN_PART
-        return any(same_speaker(a, b) for a in mine for b in theirs)
+        best = max(
+            (evidence(Quotation(text, tuple(norm.split()), True), found) for text, norm in forms),
+            default=0,
+        )
+        return best > 0 and joins(best, speakers, self._named(quote))
+
+    def _named(self, quote: int) -> list[str]:
+        """The named speakers of a cluster's claims (not those of type unknown)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT c.speaker, c.speaker_type FROM quote_claims r "
+            "JOIN claims c USING (claim) WHERE r.quote = ?",
+            (quote,),
+        )
+        return [name for names, kind in rows.fetchall() for name in _named(names, kind)]
 
     def _merge(self, quote: int, *, into: int) -> None:
         self.conn.execute("UPDATE quote_claims SET quote = ? WHERE quote = ?", (into, quote))

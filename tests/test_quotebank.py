@@ -152,28 +152,28 @@ def clusters(db: Path) -> list[tuple[Any, ...]]:
         ).fetchall()
 
 
-def members(db: Path) -> dict[str, set[str]]:
-    """Each cluster's longest form -> the ids of the articles whose claims are in it."""
+def members(db: Path) -> list[tuple[str, set[str]]]:
+    """Each cluster's longest form and the ids of the articles whose claims are in it."""
     with sqlite3.connect(db) as conn:
         rows = conn.execute(
-            "SELECT q.text, a.id FROM quote_claims r JOIN quotes q USING (quote) "
-            "JOIN articles a ON a.article = r.article"
+            "SELECT q.quote, q.text, a.id FROM quote_claims r JOIN quotes q USING (quote) "
+            "JOIN articles a ON a.article = r.article ORDER BY q.quote"
         ).fetchall()
-    out: dict[str, set[str]] = {}
-    for text, ident in rows:
-        out.setdefault(text, set()).add(ident)
-    return out
+    out: dict[int, tuple[str, set[str]]] = {}
+    for quote, text, ident in rows:
+        out.setdefault(quote, (text, set()))[1].add(ident)
+    return list(out.values())
 
 
 def test_reports_of_one_statement_are_one_cluster_and_others_are_not(bank: Path) -> None:
-    assert members(bank) == {
+    assert members(bank) == [
         # the full quote, a part of it, and a near-duplicate (one word changed)
-        "the plan is a betrayal of every family in the valley": {"a1", "b1", "c1"},
-        "we will build the bridge": {"a1", "b1"},  # punctuation and case apart
-        # "this is fine" is too short to tell Ann Cho's from Bo Park's: the same words,
-        # though, so one quotation with two speakers
-        "this is fine": {"a1", "c1"},
-    }
+        ("the plan is a betrayal of every family in the valley", {"a1", "b1", "c1"}),
+        ("we will build the bridge", {"a1", "b1"}),  # punctuation and case apart
+        # the same three words from Ann Cho and from Bo Park: a phrase, two quotations
+        ("this is fine", {"a1"}),
+        ("this is fine", {"c1"}),
+    ]
     (betrayal,) = [row for row in clusters(bank) if row[2].startswith("the plan")]
     speakers = json.loads(betrayal[4])
     assert speakers == [{"speaker": "Elena Ruiz", "share": 1.0}]  # Ruiz is Elena Ruiz
@@ -224,7 +224,7 @@ def test_the_bank_built_again_is_the_bank_built_article_by_article(bank: Path) -
     before = clusters(bank)
     result = invoke("quotes", "build", str(bank))
     assert result.exit_code == 0
-    assert result.stderr == "claimx: 3 articles, 7 claims in 3 quotations\n"
+    assert result.stderr == "claimx: 3 articles, 7 claims in 4 quotations\n"
     assert clusters(bank) == before
 
 
@@ -233,7 +233,7 @@ def test_redoing_an_article_keeps_the_bank_in_step(bank: Path, tmp_path: Path) -
     feed = write_feed(tmp_path / "feed.jsonl", [FEED[0], *changed, FEED[2]])
     assert invoke("extract", str(feed), "--db", str(bank), "--force", "-q").exit_code == 0
     incremental = members(bank)
-    assert incremental["the plan is a betrayal of every family in the valley"] == {"a1", "c1"}
+    assert ("the plan is a betrayal of every family in the valley", {"a1", "c1"}) in incremental
     assert invoke("quotes", "build", str(bank)).exit_code == 0
     assert members(bank) == incremental
 
@@ -284,12 +284,12 @@ def test_search_by_words_speaker_outlet_dates_and_reach(bank: Path) -> None:
     assert texts('"AND', "OR*") == []  # words, never FTS operators or a syntax error
     assert texts("--speaker", "ruiz") == [betrayal]
     assert texts("--speaker", "Tom Lee") == [bridge]
-    assert texts("--outlet", "wire") == [betrayal, "this is fine"]
+    assert texts("--outlet", "wire") == [betrayal, "this is fine"]  # Bo Park's
     assert texts("--since", "2026-03-03") == [betrayal, "this is fine"]
     assert texts("--until", "2026-03-01") == [betrayal, bridge]
     assert texts("--outlet", "Wire", "--until", "2026-03-03") == []  # the Wire's report
     assert texts("--min-articles", "3") == [betrayal]
-    assert texts("--sort", "date") == [betrayal, bridge, "this is fine"]
+    assert texts("--sort", "date") == [betrayal, bridge, "this is fine", "this is fine"]
     assert texts("--limit", "1") == [betrayal]
     (first,) = search(bank, "betrayal")
     assert first["first_article"] == {"source": str(bank.parent / "feed.jsonl"), "id": "b1"}
@@ -326,8 +326,13 @@ def test_search_as_csv_and_as_a_table(bank: Path) -> None:
     assert [r["speakers"] for r in rows] == [
         "Elena Ruiz 100%",
         "Tom Lee 100%",
-        "Ann Cho 50%; Bo Park 50%",
+        "Ann Cho 100%",
+        "Bo Park 100%",
     ]
+    from claimx.cli.quotes import _speakers
+
+    shares = [{"speaker": "Ann Cho", "share": 2 / 3}, {"speaker": "Bo Park", "share": 1 / 3}]
+    assert _speakers({"speakers": shares}) == "Ann Cho 67%; Bo Park 33%"
     table = invoke("quotes", "search", str(bank), "bridge")
     assert table.exit_code == 0
     lines = table.stdout.splitlines()
