@@ -397,7 +397,9 @@ class QuoteBank:
             (evidence(Quotation(text, tuple(norm.split()), True), found) for text, norm in forms),
             default=0,
         )
-        return best > 0 and joins(best, speakers, self._named(quote))
+        if best == 0:
+            return False
+        return best >= CAREFUL or joins(best, speakers, self._named(quote))
 
     def _named(self, quote: int) -> list[str]:
         """The named speakers of a cluster's claims (not those of type unknown)."""
