@@ -6,7 +6,7 @@ partial quote (fragments joined by " … "), its content for an indirect claim. 
 are compared *normalised* (lower-cased, punctuation dropped, as Quotebank does) and join a
 cluster when
 
-* they are the same after normalisation (any two claims, of any kind);
+* they are the same after normalisation (any two claims, of any kind; see below);
 * one direct quotation is a contiguous part of another, of at least :data:`MIN_PART` words
   (a partial quote of a longer one; :data:`MIN_NAMED_PART` when both speakers are named);
 * two direct quotations share at least :data:`NEAR` of the longer one's words, both having
@@ -19,10 +19,13 @@ The words that show it (the shorter quotation's, or the fragment's) decide how m
 speakers must agree (the same name or surname, suffixes apart; a speaker of type unknown,
 such as "a statement", counts as none): from :data:`CAREFUL` words on, not at all; under
 it, two named speakers must agree, and with one unknown :data:`MIN_PART` words suffice.
-Quotations under :data:`MIN_PART` words ("it", "zero tolerance") join even when the same
-only if both are direct and their named speakers agree: short phrases recur in unrelated
-reports. An indirect claim joins a direct quote only when the words are the same, never on
-overlap alone. A quotation that joins several clusters merges them.
+The same words join by the same rule, with all their words as evidence: "it" or "zero
+tolerance" (under :data:`MIN_PART` words) only when both are direct and named speakers
+agree, and any under :data:`CAREFUL` words only when named speakers agree: short phrases
+recur in unrelated reports ("This is so unnecessary", tweeted by one and replied by
+another). An indirect claim joins a direct quote only when the words are the same, never on
+overlap alone. A quotation that joins several clusters merges them, unless it holds quote
+marks itself: a quote run on over the narration must not bridge two statements.
 
 The clusters live in the database beside the claims (tables ``quotes``, ``quote_claims``,
 ``quote_grams``), built claim by claim as articles are added, so memory does not grow with
@@ -72,6 +75,7 @@ _NEGATION_WORDS = """not no never nor cannot cant dont doesnt didnt wont wouldnt
 wasnt werent havent hasnt hadnt shouldnt couldnt mustnt neither nobody nothing none nowhere"""
 NEGATIONS = frozenset(_NEGATION_WORDS.split())
 _DIRECT = frozenset({"direct", "partial"})
+_DOUBLE_MARKS = '"“”„«»'
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,12 @@ class Quotation:
     @property
     def norm(self) -> str:
         return " ".join(self.words)
+
+    @property
+    def run_on(self) -> bool:
+        """Whether the words hold a double quote mark: a direct quote whose marks were
+        paired wrongly, run on over the narration ("winning," Trump said. "And soon …")."""
+        return self.direct and any(mark in self.text for mark in _DOUBLE_MARKS)
 
     @property
     def pieces(self) -> tuple[tuple[str, ...], ...]:
@@ -202,9 +212,13 @@ def joins(evidence: int, mine: Sequence[str], theirs: Sequence[str]) -> bool:
     if evidence >= CAREFUL:
         return True
     if mine and theirs:
-        agree = any(same_speaker(a, b) for a in mine for b in theirs)
-        return evidence >= MIN_NAMED_PART and agree
+        return evidence >= MIN_NAMED_PART and _agree(mine, theirs)
     return evidence >= MIN_PART
+
+
+def _agree(mine: Sequence[str], theirs: Sequence[str]) -> bool:
+    """Whether two lists of named speakers may name one (either empty: yes)."""
+    return not mine or not theirs or any(same_speaker(a, b) for a in mine for b in theirs)
 
 
 def speaker_shares(
@@ -361,17 +375,25 @@ class QuoteBank:
         same = self.conn.execute(
             "SELECT DISTINCT quote FROM quote_claims WHERE norm = ? ORDER BY quote", (found.norm,)
         ).fetchall()
-        short = len(found.words) < MIN_PART  # "it", "zero tolerance": named speakers agree
+        # the same words join as a part would: "it" never, "zero tolerance" or "this is
+        # so unnecessary" only when named speakers agree, ten words and more always
+        joinable = found.direct or len(found.words) >= MIN_PART
         joined = {
-            q
+            q: len(found.words)
             for (q,) in same
-            if not short or (found.direct and joins(len(found.words), speakers, self._named(q)))
+            if joinable and joins(len(found.words), speakers, self._named(q))
         }
         if found.direct and len(found.words) >= MIN_NAMED_PART:
-            joined |= {q for q in self._candidates(found) if self._joins(q, found, speakers)}
+            for q in self._candidates(found):
+                if q not in joined and (words := self._evidence(q, found, speakers)):
+                    joined[q] = words
         if not joined:
             return None
-        first, *others = sorted(joined)
+        # a quotation that holds quote marks has run on over the narration between two
+        # quotes: it joins the cluster it shares most words with, and bridges no others
+        best = max(sorted(joined), key=joined.__getitem__)
+        merged = [best] if found.run_on else sorted(joined)
+        first, *others = merged
         for other in others:
             self._merge(other, into=first)
         return first
@@ -389,7 +411,9 @@ class QuoteBank:
         )
         return [q for (q,) in rows.fetchall()]
 
-    def _joins(self, quote: int, found: Quotation, speakers: list[str]) -> bool:
+    def _evidence(self, quote: int, found: Quotation, speakers: list[str]) -> int:
+        """How many words show that ``found`` reports the statement of cluster ``quote``,
+        if it joins it (:func:`joins`); else 0."""
         forms = self.conn.execute(
             "SELECT DISTINCT text, norm FROM quote_claims WHERE quote = ? AND direct", (quote,)
         ).fetchall()
@@ -397,9 +421,9 @@ class QuoteBank:
             (evidence(Quotation(text, tuple(norm.split()), True), found) for text, norm in forms),
             default=0,
         )
-        if best == 0:
-            return False
-        return best >= CAREFUL or joins(best, speakers, self._named(quote))
+        if best >= CAREFUL or (best and joins(best, speakers, self._named(quote))):
+            return best
+        return 0
 
     def _named(self, quote: int) -> list[str]:
         """The named speakers of a cluster's claims (not those of type unknown)."""

@@ -15,7 +15,14 @@ import pytest
 from click.testing import CliRunner
 
 from claimx.cli import EXIT_FAILED, EXIT_USAGE, cli
-from claimx.quotebank import normalise, quotations, related, same_speaker, speaker_shares
+from claimx.quotebank import (
+    Quotation,
+    normalise,
+    quotations,
+    related,
+    same_speaker,
+    speaker_shares,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 STORIES = ROOT / "seeds" / "stories.jsonl"
@@ -54,10 +61,18 @@ def test_a_partial_quote_and_a_near_duplicate_are_related_and_a_short_phrase_is_
     )
 
 
+def test_a_quotation_run_on_over_narration_is_told_by_its_quote_marks() -> None:
+    run_on = 'we are winning," Trump said. "And soon the country'
+    assert Quotation(run_on, normalise(run_on), True).run_on
+    assert not Quotation("we are winning", normalise("we are winning"), True).run_on
+    assert not Quotation(run_on, normalise(run_on), False).run_on  # a paraphrase's content
+
+
 def test_speakers_agree_by_surname_and_an_unknown_one_agrees_with_anyone() -> None:
     assert same_speaker("Elena Ruiz", "Ruiz")
     assert same_speaker(None, "Ruiz")
     assert not same_speaker("Elena Ruiz", "Tom Lee")
+    assert same_speaker("Donald F. McGahn II", "Don McGahn")  # a suffix is no surname
 
 
 def test_speaker_shares_merge_a_surname_into_the_full_name() -> None:
