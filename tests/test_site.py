@@ -444,3 +444,20 @@ def test_a_real_browser_opens_the_site_offline_and_its_search_finds_a_quote_by_a
     assert all("levy" in text.lower() for text in quotes + titles)
     for href, _ in found:
         assert (site / href).is_file()
+    shot = site.parent / "index.png"
+    drawn = subprocess.run(
+        [
+            BROWSER,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=3000",
+            "--window-size=1200,900",
+            f"--screenshot={shot}",
+            (site / "index.html").as_uri() + "#q=levy",
+        ],
+        capture_output=True,
+        timeout=120,
+    )
+    assert drawn.returncode == 0
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
