@@ -29,7 +29,7 @@ from typing import Any
 from . import quotebank
 from .columns import SPAN_FIELDS, flat_columns, span_columns
 from .errors import ClaimxError, duplicate_id
-from .facts import article_date, article_outlet, article_url, fingerprint
+from .facts import article_outlet, article_time, article_url, fingerprint
 from .types import ARTICLE_FIELD, FIELDS, Article
 
 #: Bumped whenever the tables change; a database of another version is refused, except an
@@ -439,12 +439,13 @@ def claim_record(values: Sequence[Any]) -> dict[str, Any]:
 
 def _facts(article: Article) -> tuple[str | None, str | None, str | None, str]:
     """What the articles table keeps beside an article: its url, outlet, date (as the
-    views read them from its metadata) and its text's fingerprint."""
+    views read them from its metadata; with the time, in UTC, where it gives one) and its
+    text's fingerprint."""
     record = {ARTICLE_FIELD: article.to_dict()} if article.metadata else {}
     return (
         article_url(record),
         article_outlet(record),
-        article_date(record),
+        article_time(record),
         fingerprint(article.text),
     )
 

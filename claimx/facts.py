@@ -60,6 +60,27 @@ def article_date(record: Mapping[str, Any]) -> str | None:
     return None
 
 
+def article_time(record: Mapping[str, Any]) -> str | None:
+    """When a claim's article was published, for ordering reports: its date and, where the
+    metadata gives one, its time, in UTC where it gives an offset
+    (``2026-03-02T19:40:00+01:00`` is ``2026-03-02T18:40:00Z``); else :func:`article_date`."""
+    date = article_date(record)
+    article = record.get(ARTICLE_FIELD) or {}
+    value = next((article[k] for k in DATE_KEYS if isinstance(article.get(k), str)), None)
+    if date is None or len(date) < 10 or value is None or len(value.strip()) <= 10:
+        return date
+    text = value.strip()
+    try:
+        moment = datetime.datetime.fromisoformat(
+            text[:-1] + "+00:00" if text.endswith("Z") else text
+        )
+    except ValueError:
+        return date
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S")
+    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def article_month(record: Mapping[str, Any]) -> str | None:
     """``YYYY-MM`` of a claim's article; None if its date does not say the month."""
     date = article_date(record)

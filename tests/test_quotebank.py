@@ -420,3 +420,23 @@ def test_the_example_corpus_stores_its_two_copies_once(stories: Path) -> None:
             ("coastline-syndication-06", "northern-wire-06", "url"),
             ("eastmoor-weekly-02", "harbour-gazette-02", "text"),
         ]
+
+
+def test_the_first_report_is_the_earliest_by_time_not_by_input_order(
+    tmp_path: Path, fake_library: Any
+) -> None:
+    said = 'Tom Lee said "we will build the bridge by the spring".'
+    feed = write_feed(
+        tmp_path / "feed.jsonl",
+        [
+            {"id": "late", "outlet": "Gazette", "date": "2026-03-02T19:40:00+01:00", "text": said},
+            {"id": "early", "outlet": "Wire", "date": "2026-03-02T18:05:00Z", "text": said + " "},
+        ],
+    )
+    db = tmp_path / "claims.db"
+    assert invoke("extract", str(feed), "--db", str(db), "--keep-duplicates", "-q").exit_code == 0
+    (found,) = search(db)
+    assert (found["first_date"], found["first_outlet"]) == ("2026-03-02T18:05:00Z", "Wire")
+    reports = search(db, "--id", str(found["quote"]))
+    assert [r["date"] for r in reports] == ["2026-03-02T18:05:00Z", "2026-03-02T18:40:00Z"]
+    assert search(db, "--until", "2026-03-02", "--outlet", "gazette") == [found]
