@@ -28,6 +28,10 @@ _DOUBLE_MARKS = frozenset('"“”„«»')
 QUOTE_MARKS = _DOUBLE_MARKS | frozenset("'‘’")
 _SINGLE_PAIRS = {"'": "'", "‘": "’'", "‚": "‘’"}
 _OPEN_CONTEXT = " \t\n\r([{—–-/:;,"
+#: The characters a quote can open or close at ('' and `` start with ' and `).
+_MARK = re.compile(
+    "[" + re.escape("".join(sorted(_DOUBLE_MARKS | set(_SINGLE_PAIRS) | {"`"}))) + "]"
+)
 _PARAGRAPH = re.compile(r"\n[ \t\r]*")
 
 
@@ -148,6 +152,11 @@ def _scan_paragraph(text: str, start: int, end: int) -> tuple[list[tuple[int, in
     unclosed: dict[str, int] = {}
     i = start
     while i < end:
+        # only a mark can open or close a quote: go straight to the next one
+        found = _MARK.search(text, i, end)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         mark = _double_mark(text, i, end)
         width = len(mark) if mark else 1
