@@ -42,6 +42,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .entities import SUFFIXES, Identities
@@ -102,6 +103,7 @@ class Quotation:
         return tuple(p for p in map(normalise, self.text.split(FRAGMENT_JOINER)) if p)
 
 
+@lru_cache(maxsize=65_536)  # a cluster's forms are compared with every candidate
 def normalise(text: str) -> tuple[str, ...]:
     """The words of ``text``, lower-cased, without punctuation or accents' variants:
     ``"We won't," she said`` and ``we wont she said`` are one."""
@@ -159,7 +161,8 @@ def related(a: Sequence[str], b: Sequence[str]) -> str | None:
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) >= MIN_NAMED_PART and contains(longer, shorter):
         return "part"
-    if len(shorter) >= MIN_NEAR and overlap(a, b) >= NEAR and not negated(a, b):
+    near = len(shorter) >= MIN_NEAR and len(shorter) >= NEAR * len(longer)  # else it can't be
+    if near and overlap(a, b) >= NEAR and not negated(a, b):
         return "near"
     return None
 
@@ -232,10 +235,14 @@ def speaker_shares(
     for names, kind in pairs:
         for name in _names(names):
             who.add(name, kind)
+    if len({name for names, _ in pairs for name in _names(names)}) > 1:
+        canonical = who.key
+    else:  # one name (most clusters): nothing to merge, only the alias table to apply
+        canonical = lambda name: who.alias(name)[0]  # noqa: E731
     counts: Counter[str] = Counter()
     kinds: dict[str, Counter[str]] = {}
     for names, kind in pairs:
-        for key in {who.key(name) for name in _names(names)}:
+        for key in {canonical(name) for name in _names(names)}:
             counts[key] += 1
             kinds.setdefault(key, Counter())[kind or "unknown"] += 1
     total = len(pairs) or 1
@@ -321,9 +328,13 @@ class QuoteBank:
         records = [{"kind": row[1], "quote_spans": json.loads(row[2])} for row in rows]
         if rows:  # claims of an article deleted by hand may have left their rows here
             self._remove("claim BETWEEN ? AND ?", (rows[0][0], rows[-1][0]))
+        touched = set()
         for (claim, _, _, *speaker), found in zip(rows, quotations(text, records), strict=True):
             if found is not None:
-                self._refresh(self._add(claim, article, _named(*speaker), found))
+                touched.add(self._add(claim, article, _named(*speaker), found))
+        for quote in sorted(touched):  # recounted once, those not merged into another
+            if self._exists_claims(quote):
+                self._refresh(quote)
 
     def remove_article(self, article: int) -> None:
         """Take the claims of ``article`` out of their clusters (before it is deleted)."""
@@ -384,9 +395,8 @@ class QuoteBank:
             if joinable and joins(len(found.words), speakers, self._named(q))
         }
         if found.direct and len(found.words) >= MIN_NAMED_PART:
-            for q in self._candidates(found):
-                if q not in joined and (words := self._evidence(q, found, speakers)):
-                    joined[q] = words
+            for q, words in self._related(found, speakers).items():
+                joined.setdefault(q, words)
         if not joined:
             return None
         # a quotation that holds quote marks has run on over the narration between two
@@ -398,32 +408,51 @@ class QuoteBank:
             self._merge(other, into=first)
         return first
 
-    def _candidates(self, found: Quotation) -> list[int]:
-        """The clusters sharing the most trigrams with ``found``."""
+    def _related(self, found: Quotation, speakers: list[str]) -> dict[int, int]:
+        """The clusters ``found`` joins beyond the same words, each with how many words show
+        it (:func:`evidence`, :func:`joins`); candidates are those sharing most trigrams."""
         grams = sorted(trigrams(found.words))
         if not grams:
-            return []
+            return {}
         marks = ",".join("?" * len(grams))
         rows = self.conn.execute(
             f"SELECT quote FROM quote_grams WHERE gram IN ({marks}) "
             "GROUP BY quote ORDER BY count(*) DESC, quote LIMIT ?",
             (*grams, CANDIDATES),
         )
-        return [q for (q,) in rows.fetchall()]
-
-    def _evidence(self, quote: int, found: Quotation, speakers: list[str]) -> int:
-        """How many words show that ``found`` reports the statement of cluster ``quote``,
-        if it joins it (:func:`joins`); else 0."""
+        candidates = [q for (q,) in rows.fetchall()]
+        if not candidates:
+            return {}
+        marks = ",".join("?" * len(candidates))
         forms = self.conn.execute(
-            "SELECT DISTINCT text, norm FROM quote_claims WHERE quote = ? AND direct", (quote,)
-        ).fetchall()
-        best = max(
-            (evidence(Quotation(text, tuple(norm.split()), True), found) for text, norm in forms),
-            default=0,
+            f"SELECT DISTINCT quote, text, norm FROM quote_claims WHERE direct AND quote IN "
+            f"({marks})",
+            candidates,
         )
-        if best >= CAREFUL or (best and joins(best, speakers, self._named(quote))):
-            return best
-        return 0
+        best: dict[int, int] = {}
+        for quote, text, norm in forms.fetchall():
+            words = evidence(Quotation(text, tuple(norm.split()), True), found)
+            best[quote] = max(words, best.get(quote, 0))
+        unsure = [q for q, words in best.items() if 0 < words < CAREFUL]
+        named = self._named_many(unsure) if unsure else {}
+        return {
+            q: words
+            for q, words in best.items()
+            if words >= CAREFUL or (words and joins(words, speakers, named.get(q, [])))
+        }
+
+    def _named_many(self, quotes: list[int]) -> dict[int, list[str]]:
+        """:meth:`_named` of several clusters, in one query."""
+        marks = ",".join("?" * len(quotes))
+        rows = self.conn.execute(
+            "SELECT DISTINCT r.quote, c.speaker, c.speaker_type FROM quote_claims r "
+            f"JOIN claims c USING (claim) WHERE r.quote IN ({marks})",
+            quotes,
+        )
+        out: dict[int, list[str]] = {}
+        for quote, names, kind in rows.fetchall():
+            out.setdefault(quote, []).extend(_named(names, kind))
+        return out
 
     def _named(self, quote: int) -> list[str]:
         """The named speakers of a cluster's claims (not those of type unknown)."""
@@ -477,13 +506,17 @@ class QuoteBank:
         shares = speaker_shares((row[3], row[4]) for row in rows)
         dated = sorted((row[6], row[5]) for row in rows if row[6])
         first_date, first_article = dated[0] if dated else (None, min(row[5] for row in rows))
+        # the text apart, and only when it changes: its full-text index is updated then
         self.conn.execute(
-            "UPDATE quotes SET kind = ?, text = ?, speaker = ?, speaker_type = ?, speakers = ?, "
+            "UPDATE quotes SET text = ? WHERE quote = ? AND text IS NOT ?",
+            (longest[0], quote, longest[0]),
+        )
+        self.conn.execute(
+            "UPDATE quotes SET kind = ?, speaker = ?, speaker_type = ?, speakers = ?, "
             "first_date = ?, first_article = ?, articles = ?, outlets = ?, claims = ? "
             "WHERE quote = ?",
             (
                 "direct" if any(row[2] for row in rows) else "indirect",
-                longest[0],
                 shares[0][0] if shares else None,
                 shares[0][1] if shares else None,
                 json.dumps(
