@@ -103,7 +103,7 @@ class Quotation:
         return tuple(p for p in map(normalise, self.text.split(FRAGMENT_JOINER)) if p)
 
 
-@lru_cache(maxsize=65_536)  # a cluster's forms are compared with every candidate
+@lru_cache(maxsize=4096)  # the forms of candidate clusters recur from claim to claim
 def normalise(text: str) -> tuple[str, ...]:
     """The words of ``text``, lower-cased, without punctuation or accents' variants:
     ``"We won't," she said`` and ``we wont she said`` are one."""
