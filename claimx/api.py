@@ -31,11 +31,14 @@ BATCH_TEXTS = 256
 #: at most this many characters, cut at paragraph breaks (else line breaks, sentence ends,
 #: spaces): spaCy's parse takes about 3 KB of memory per character, so a piece's parse stays
 #: near 0.3 GB however long the article, and no article is too long to read. No news
-#: article comes near it. Each piece after the first is parsed with a lead of up to a tenth
-#: of its size before the cut (from a line break), so that a pronoun or title just after a
-#: cut resolves as in one parse; the claims whose cue lies in the lead are the previous
-#: piece's.
+#: article comes near it. Each piece after the first is parsed with a lead of the text
+#: before its cut (:data:`LEAD_CHARS`, from a line break), so that a pronoun or title just
+#: after a cut resolves as in one parse; the claims whose cue lies in the lead are the
+#: previous piece's.
 PIECE_CHARS = 100_000
+#: The lead of a piece: a few paragraphs, a twentieth of a piece (at most a quarter of a
+#: smaller one), which is all the parse pays twice.
+LEAD_CHARS = 5_000
 
 
 def default_model() -> str:
@@ -218,7 +221,7 @@ class _Piece:
 def _pieces(pairs: Iterable[tuple[str, Any]], size: int) -> Iterator[tuple[str, _Piece]]:
     """Each text as itself, or, past ``size`` characters, as pieces cut at breaks, each
     after the first with a lead of the text before its cut."""
-    lead = size // 10
+    lead = min(LEAD_CHARS, size // 4)
     for text, context in pairs:
         if len(text) <= size:
             yield text, _Piece(context)

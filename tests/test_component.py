@@ -140,8 +140,8 @@ def test_a_long_text_is_parsed_in_pieces_with_the_claims_of_one_parse(
         return c.speaker, c.speaker_role, c.speaker_span, c.cue_span, c.quote_spans, c.kind
 
     monkeypatch.setattr(api, "PIECE_CHARS", 1500)
-    assert api._cuts(text, 1500 - 150) == [1178, 2354]  # each after a line break
-    assert list(api._pieces([(text, "seed")], 1500))[1][1] == api._Piece("seed", 1030, False, 1178)
+    assert api._cuts(text, 1500 - 375) == [652, 1451, 2354]  # each after a line break
+    assert list(api._pieces([(text, "seed")], 1500))[1][1] == api._Piece("seed", 596, False, 652)
     pieces = claimx.extract(text)
     for claim in pieces:
         check_offsets(text, claim.to_dict())
