@@ -245,7 +245,9 @@ def _sitename(found: str | None, title: str | None, tree: Any, url: str | None) 
     return host.removeprefix("www.") if host else None
 
 
-# trafilatura and htmldate log what they discard; claimx reports what matters itself.
-for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+# trafilatura and htmldate log what they discard, and warcio what it mends (a space in a
+# WARC-Target-URI becomes %20, a warning on stderr of a line that is not claimx's); claimx
+# reports what matters itself.
+for _name in ("trafilatura", "htmldate", "courlan", "justext", "warcio"):
     logging.getLogger(_name).addHandler(logging.NullHandler())
     logging.getLogger(_name).propagate = False
