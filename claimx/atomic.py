@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import stat
 from collections.abc import Iterator
@@ -96,6 +97,26 @@ def _refuse_link(name: str, path: Path, folder: int) -> None:
         return
     if stat.S_ISLNK(mode):
         raise SymlinkError(path)
+
+
+_TEMP = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")
+
+
+def sweep(folder: Path) -> int:
+    """Remove the temporary files a killed writer left in ``folder`` (a SIGKILL gives it no
+    time to): the hidden ``.<name>.<12 hex digits>.tmp`` files of :func:`_temp_name`, and
+    nothing else; the number removed (none if the folder is missing)."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    for entry in entries:
+        if _TEMP.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+            with suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
 
 
 def _temp_name(path: str) -> str:

@@ -25,6 +25,7 @@ from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from . import progress
+from .atomic import sweep
 from .corpora import ReadOptions, iter_articles, language_problem
 from .errors import ClaimxError, ExtractionError, InputError, duplicate_id
 from .inputs import Input, printable
@@ -320,6 +321,7 @@ class FolderSink:
         self.root = root
         self.force = force
         self._written: set[PurePath] = set()  # by this run, in the current input
+        self._swept: set[Path] = set()  # folders cleared of a killed run's temporary files
         self._source: str | None = None
 
     def __enter__(self) -> FolderSink:
@@ -347,6 +349,10 @@ class FolderSink:
         if relpath in self._written:
             raise duplicate_id(article.source, article.id, article.label)
         self._written.add(relpath)
+        folder = self.root / relpath.parent
+        if folder not in self._swept:  # once a folder: what a killed run left half-written
+            self._swept.add(folder)
+            sweep(folder)
         try:
             write_file(self.root, relpath, self.fmt, records(article, claims))
         except OSError as exc:

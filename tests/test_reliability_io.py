@@ -280,3 +280,29 @@ def test_the_readme_rule_reads_full_width_guards_back() -> None:
         cell = text_cell(text)
         assert re.match(rule[1], cell)
         assert cell[1:] == text
+
+
+def test_a_rerun_removes_the_temporary_file_a_killed_run_left_below_o(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_library: dict[str, Any]
+) -> None:
+    """SIGKILL during a write gives no time to remove the temporary file; the next run into
+    that folder does, and leaves other hidden files alone."""
+    monkeypatch.chdir(tmp_path)
+    Path("feed.jsonl").write_text(
+        "".join(json.dumps({"id": f"a{i}", "text": LEE}) + "\n" for i in range(3)),
+        encoding="utf-8",
+    )
+    folder = Path("out/feed.jsonl")
+    folder.mkdir(parents=True)
+    (folder / ".a02.jsonl.811cb7d5c36f.tmp").write_text('{"half": ', encoding="utf-8")
+    (folder / ".notes.tmp").write_text("mine", encoding="utf-8")
+    result = invoke("extract", "feed.jsonl", "-f", "jsonl", "-o", "out", "--keep-duplicates")
+    assert result.exit_code == 2  # --keep-duplicates is --db's: nothing ran
+    result = invoke("extract", "feed.jsonl", "-f", "jsonl", "-o", "out")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".notes.tmp",
+        "a0.jsonl",
+        "a1.jsonl",
+        "a2.jsonl",
+    ]
