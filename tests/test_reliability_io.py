@@ -306,3 +306,31 @@ def test_a_rerun_removes_the_temporary_file_a_killed_run_left_below_o(
         "a1.jsonl",
         "a2.jsonl",
     ]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "yaml"])
+def test_stdout_on_a_full_disk_is_one_error_line(tmp_path: Path, fmt: str) -> None:
+    """A full disk under stdout (here /dev/full) is named in one line, exit 1, with no
+    traceback, however the writer meets it (a record, or the closing ] of JSON)."""
+    import subprocess
+    import sys
+
+    from conftest import FAKE_CLI_SCRIPT
+
+    article = tmp_path / "a.txt"
+    article.write_text(LEE, encoding="utf-8")
+    script = FAKE_CLI_SCRIPT + "sys.argv = ['claimx', 'extract', *sys.argv[2:]]\nmain()\n"
+    tests = str(Path(__file__).parent)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-c", script, tests, str(article), "-f", fmt],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert (done.returncode, done.stderr) == (
+        1,
+        "claimx: error: cannot write to stdout (No space left on device); free space there\n",
+    )

@@ -3,6 +3,7 @@ closed stdout become them."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import IO, Any
@@ -29,6 +30,8 @@ EXIT_NO_INPUT = 3  # no article to read: the folders hold no file matching --glo
 EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
 EXIT_BROKEN_PIPE = 141  # stdout closed before the end (`| head`): 128 + SIGPIPE, as shells say
 EXIT_TERMINATED = 143  # SIGTERM (timeout, a supervisor): 128 + 15
+# What writing stdout meets on a full or failing disk (/dev/full, a quota).
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
 class ClaimxGroup(click.Group):
@@ -49,6 +52,14 @@ class ClaimxGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise click.exceptions.Exit(EXIT_BROKEN_PIPE) from None
+        except OSError as exc:
+            if exc.errno not in _FULL:
+                raise
+            # stdout on a full disk (files below -o and databases say so themselves); quiet
+            # the flush at exit, which would meet the same error
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise Fatal(f"cannot write to stdout ({exc.strerror}); free space there") from None
         except ModelError as exc:
             # The library's fix names the ``model`` parameter; users of the CLI have a flag.
             fix = "; install it (pip install …) or pass --model with another pipeline"
