@@ -268,10 +268,13 @@ class TableWriter(Writer):
         from rich.table import Table
         from rich.text import Text
 
+        from .show import printable
+
         table = Table(*self.COLUMNS, show_lines=True)
         for row in self.rows:
-            # Text, not str: a quote like "[b]" or ":fire:" must not be read as Rich markup.
-            table.add_row(*(Text(cell) for cell in row))
+            # Text, not str: a quote like "[b]" or ":fire:" must not be read as Rich markup;
+            # and an article's escape sequences are shown, not obeyed, as claimx show does
+            table.add_row(*(Text(printable(cell)) for cell in row))
         Console(file=self.out, width=self.width, highlight=False).print(table)
 
 

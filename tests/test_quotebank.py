@@ -440,3 +440,21 @@ def test_the_first_report_is_the_earliest_by_time_not_by_input_order(
     reports = search(db, "--id", str(found["quote"]))
     assert [r["date"] for r in reports] == ["2026-03-02T18:05:00Z", "2026-03-02T18:40:00Z"]
     assert search(db, "--until", "2026-03-02", "--outlet", "gazette") == [found]
+
+
+def test_tables_show_an_article_s_escape_sequences_rather_than_obey_them(
+    tmp_path: Path, fake_library: Any
+) -> None:
+    hostile = 'Tom Lee said "\x1b[2J\x1b]0;pwned\x07 it is late".'
+    feed = write_feed(tmp_path / "feed.jsonl", [{"id": "x", "outlet": "Wire", "text": hostile}])
+    db = tmp_path / "claims.db"
+    table = invoke("extract", str(feed), "-f", "table")
+    assert table.exit_code == 0
+    assert "\x1b" not in table.stdout and "\x07" not in table.stdout
+    assert "␛" in table.stdout  # shown (a narrow column may cut the rest)
+    assert invoke("extract", str(feed), "--db", str(db), "-q").exit_code == 0
+    for args in ([], ["--id", "1"]):
+        shown = invoke("quotes", str(db), *args)
+        assert shown.exit_code == 0
+        assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
+        assert "␛[2J" in shown.stdout

@@ -190,7 +190,7 @@ def _print_clusters(found: Any, fmt: str, out: TextIO) -> None:
         box=None,
         expand=True,
     )
-    for record in found:
+    for record in map(_shown, found):
         first = "\n".join(filter(None, (record["first_date"], record["first_outlet"])))
         table.add_row(
             str(record["quote"]),
@@ -219,6 +219,7 @@ def _print_reports(
         return
     from rich.padding import Padding
 
+    found, rows = _shown(found), [_shown(row) for row in rows]
     console = _console(out)
     first = ", ".join(filter(None, (found["first_date"], found["first_outlet"])))
     console.print(f"[{found['quote']}] {found['text']}")
@@ -247,6 +248,14 @@ def _console(out: TextIO) -> Any:
     from rich.console import Console
 
     return Console(file=out, highlight=False, markup=False, emoji=False)
+
+
+def _shown(record: dict[str, Any]) -> dict[str, Any]:
+    """A record's text as a table shows it: an article's control characters (escape
+    sequences) shown, not obeyed, as claimx show does."""
+    from ..show import printable
+
+    return {k: printable(v) if isinstance(v, str) else v for k, v in record.items()}
 
 
 def _safe(value: Any) -> Any:
