@@ -26,7 +26,14 @@ from typing import Any
 
 import yaml
 
-from .db import CLAIM_COLUMNS, SCHEMA_VERSION, UPGRADES, DatabaseError, claim_record
+from .db import (
+    CLAIM_COLUMNS,
+    SCHEMA_VERSION,
+    UPGRADES,
+    DatabaseError,
+    claim_record,
+    open_read_only,
+)
 from .errors import InputError
 from .facts import article_date, article_outlet, is_iso_date
 from .inputs import Problem, printable
@@ -171,13 +178,7 @@ def iter_database(path: str | Path) -> Iterator[Record]:
 
 
 def _open(path: str | Path) -> sqlite3.Connection:
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True)
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot read {path} as claimx's database: {exc}") from exc
+    conn, tables, version = open_read_only(path)
     if not {"articles", "claims"} <= tables:
         conn.close()
         raise DatabaseError(

@@ -407,6 +407,19 @@ class ClaimsDatabase:
         self.close()
 
 
+def open_read_only(path: str | Path) -> tuple[sqlite3.Connection, set[str], int]:
+    """The database ``path`` opened read-only (no ``-wal`` or ``-shm`` made beside it), with
+    its tables' names and its schema version; :class:`DatabaseError` if it is no SQLite."""
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot read {path} as claimx's database: {exc}") from exc
+    return conn, tables, version
+
+
 def claim_row(record: dict[str, Any]) -> list[Any]:
     """A claim record as the values of ``CLAIM_COLUMNS``."""
     values: list[Any] = []

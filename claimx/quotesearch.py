@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from .db import SCHEMA_VERSION, DatabaseError
+from .db import SCHEMA_VERSION, DatabaseError, open_read_only
 from .entities import Identities
 
 Sort = Literal["reach", "date", "recent"]
@@ -87,13 +87,7 @@ class QuoteQuery:
 
 def open_bank(path: str | Path) -> sqlite3.Connection:
     """The database ``path``, read-only, checked to hold a quote bank."""
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
-    try:
-        conn = sqlite3.connect(uri, uri=True)
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot read {path} as claimx's database: {exc}") from exc
+    conn, tables, version = open_read_only(path)
     if "claims" not in tables:
         conn.close()
         raise DatabaseError(

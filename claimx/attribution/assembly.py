@@ -78,8 +78,13 @@ def wider_net(
     sents = [art.sents[n] for n in sorted({art.sent_of[t.i] for t in content})]
     theirs: list[tuple[int, int]] = []
     own = set(frame.speaker.names)
+    # only what lies in the claim's sentences can hold its targets: a long article's
+    # other claims are passed over at a glance, not each compared span by span
+    lo, hi = (sents[0].start_char, sents[-1].end_char) if sents else (0, 0)
     for other in frames:
-        if other is frame or (other.speaker is not None and own & set(other.speaker.names)):
+        if other is frame or not any(s < hi and lo < e for s, e in other.spans):
+            continue
+        if other.speaker is not None and own & set(other.speaker.names):
             continue  # the same speaker's other claims ("criticized X …, noting that Y …")
         theirs += [
             (s, e) for s, e in other.spans if not any(s < e2 and s2 < e for s2, e2 in frame.spans)

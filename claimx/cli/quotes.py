@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -166,18 +167,17 @@ def _speakers(record: dict[str, Any]) -> str:
 def _print_clusters(found: Any, fmt: str, out: TextIO) -> None:
     from ..quotesearch import QUOTE_FIELDS
 
-    if fmt == "jsonl":
-        for record in found:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        return
-    if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(QUOTE_FIELDS)
-        for record in found:
-            record["speakers"] = _speakers(record)
+    if fmt != "table":
+
+        def flat(record: dict[str, Any]) -> dict[str, Any]:  # a CSV row: cells, not lists
             first = record["first_article"]
-            record["first_article"] = None if first is None else first["id"]
-            writer.writerow(_safe(record[key]) for key in QUOTE_FIELDS)
+            return {
+                **record,
+                "speakers": _speakers(record),
+                "first_article": None if first is None else first["id"],
+            }
+
+        _write_records(found, QUOTE_FIELDS, fmt, out, flat)
         return
     from rich.table import Column, Table
 
@@ -207,15 +207,8 @@ def _print_reports(
 ) -> None:
     from ..quotesearch import REPORT_FIELDS
 
-    if fmt == "jsonl":
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-        return
-    if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(REPORT_FIELDS)
-        for row in rows:
-            writer.writerow(_safe(row[key]) for key in REPORT_FIELDS)
+    if fmt != "table":
+        _write_records(rows, REPORT_FIELDS, fmt, out)
         return
     from rich.padding import Padding
 
@@ -242,6 +235,25 @@ def _print_reports(
         console.print(Padding(row["wording"], (0, 0, 0, 4)))
         if row["target"]:
             console.print(Padding(f"{row['stance']} toward {row['target']}", (0, 0, 0, 4)))
+
+
+def _write_records(
+    records: Iterable[dict[str, Any]],
+    fields: Sequence[str],
+    fmt: str,
+    out: TextIO,
+    flat: Callable[[dict[str, Any]], dict[str, Any]] = lambda record: record,
+) -> None:
+    """Records as JSON Lines (as they are) or CSV (a header of ``fields``, each record made
+    ``flat`` and its text cells guarded against formulas)."""
+    if fmt == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
+    for record in map(flat, records):
+        writer.writerow(_safe(record[key]) for key in fields)
 
 
 def _console(out: TextIO) -> Any:
