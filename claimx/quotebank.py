@@ -58,7 +58,8 @@ MIN_NAMED_PART = 3
 NEAR = 0.8
 #: Near-duplicates need at least this many words each.
 MIN_NEAR = 5
-#: Under this many words, a part or near-duplicate joins only a cluster whose speakers agree.
+#: Under this many words of evidence (the same words, a part, a near-duplicate, a fragment),
+#: two named speakers must agree for a quotation to join a cluster (:func:`joins`).
 CAREFUL = 10
 #: A fragment of a quotation with at least this many words that is a contiguous part of
 #: another one joins them: outlets cut and combine the fragments of one statement
@@ -105,8 +106,8 @@ class Quotation:
 
 @lru_cache(maxsize=4096)  # the forms of candidate clusters recur from claim to claim
 def normalise(text: str) -> tuple[str, ...]:
-    """The words of ``text``, lower-cased, without punctuation or accents' variants:
-    ``"We won't," she said`` and ``we wont she said`` are one."""
+    """The words of ``text``, case-folded, in Unicode's compatibility form, without
+    punctuation or apostrophes: ``"We won't," she said`` and ``we wont she said`` are one."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = re.sub(r"['’‘`ʼ]", "", folded)  # won't -> wont, Peskov's -> peskovs
     return tuple(_WORD.findall(folded.replace("_", " ")))
