@@ -124,7 +124,7 @@ CREATE TABLE duplicates (
 """
 #: What brings a database of an older schema (the key) up to date: its statements, then
 #: every article's url, outlet, date and fingerprint filled and its claims put in the
-#: quote bank (:meth:`ClaimsDatabase.upgrade`).
+#: quote bank (``ClaimsDatabase._upgrade``).
 UPGRADES = {
     1: "\n".join(
         [
@@ -267,11 +267,13 @@ class ClaimsDatabase:
             raise duplicate_id(source, ident, where)
         return not self.force
 
-    def original(self, article: Article) -> tuple[str, str, str] | None:
+    def original(
+        self, article: Article, keys: list[tuple[str, str]] | None = None
+    ) -> tuple[str, str, str] | None:
         """The article already in the database that ``article`` is a copy of (the same
         URL, or the same text up to whitespace): its source, its id and ``url`` or
-        ``text``; None if it is none's."""
-        for reason, value in copy_keys(article):
+        ``text``; None if it is none's. ``keys``: its :func:`copy_keys`, if known."""
+        for reason, value in copy_keys(article) if keys is None else keys:
             column = "url" if reason == "url" else "fingerprint"
             row = self.conn.execute(
                 f"SELECT source, id FROM articles WHERE {column} = ? "

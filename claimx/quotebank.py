@@ -457,12 +457,7 @@ class QuoteBank:
 
     def _named(self, quote: int) -> list[str]:
         """The named speakers of a cluster's claims (not those of type unknown)."""
-        rows = self.conn.execute(
-            "SELECT DISTINCT c.speaker, c.speaker_type FROM quote_claims r "
-            "JOIN claims c USING (claim) WHERE r.quote = ?",
-            (quote,),
-        )
-        return [name for names, kind in rows.fetchall() for name in _named(names, kind)]
+        return self._named_many([quote]).get(quote, [])
 
     def _merge(self, quote: int, *, into: int) -> None:
         self.conn.execute("UPDATE quote_claims SET quote = ? WHERE quote = ?", (into, quote))

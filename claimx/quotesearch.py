@@ -59,6 +59,11 @@ REPORT_FIELDS = (
     "stance_score",
 )
 _WORD = re.compile(r"\w+")
+#: The columns :func:`_cluster` makes a record of: the cluster's, its first article's.
+_CLUSTER = (
+    "q.quote, q.text, q.kind, q.speaker, q.speaker_type, q.speakers, q.first_date, "
+    "a.outlet, a.source, a.id, q.articles, q.outlets, q.claims"
+)
 
 
 @dataclass(frozen=True)
@@ -151,11 +156,7 @@ def search(conn: sqlite3.Connection, query: QuoteQuery) -> Iterator[dict[str, An
     if query.min_articles > 1:
         where.append("q.articles >= ?")
         args.append(query.min_articles)
-    sql = (
-        "SELECT q.quote, q.text, q.kind, q.speaker, q.speaker_type, q.speakers, q.first_date, "
-        "a.outlet, a.source, a.id, q.articles, q.outlets, q.claims "
-        f"FROM {source} LEFT JOIN articles a ON a.article = q.first_article"
-    )
+    sql = f"SELECT {_CLUSTER} FROM {source} LEFT JOIN articles a ON a.article = q.first_article"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {_ORDER[query.sort]}"
@@ -172,9 +173,8 @@ def search(conn: sqlite3.Connection, query: QuoteQuery) -> Iterator[dict[str, An
 def cluster(conn: sqlite3.Connection, quote: int) -> dict[str, Any] | None:
     """The cluster ``quote`` as a record of :data:`QUOTE_FIELDS`; None if there is none."""
     row = conn.execute(
-        "SELECT q.quote, q.text, q.kind, q.speaker, q.speaker_type, q.speakers, q.first_date, "
-        "a.outlet, a.source, a.id, q.articles, q.outlets, q.claims "
-        "FROM quotes q LEFT JOIN articles a ON a.article = q.first_article WHERE q.quote = ?",
+        f"SELECT {_CLUSTER} FROM quotes q LEFT JOIN articles a ON a.article = q.first_article "
+        "WHERE q.quote = ?",
         (quote,),
     ).fetchone()
     return None if row is None else _cluster(row)

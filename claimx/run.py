@@ -386,9 +386,9 @@ class DatabaseSink:
     def write(self, article: Article, claims: Sequence[Claim]) -> None:
         with signals_held():  # Ctrl-C between articles: the last one is in whole
             self._database.add(article, records(article, claims))
-        for key in self._copy_keys(article):
-            if self._pending.get(key) == (article.source, article.id):
-                del self._pending[key]
+        mine = (article.source, article.id)  # no longer in flight: the database has it
+        for key in [key for key, owner in self._pending.items() if owner == mine]:
+            del self._pending[key]
 
     def done(self, source: str, ident: str, relpath: PurePath, label: str) -> bool:
         return self._database.done(source, ident, label)
@@ -398,7 +398,7 @@ class DatabaseSink:
             return None
         keys = self._copy_keys(article)
         found = next(((*self._pending[k], k[0]) for k in keys if k in self._pending), None)
-        found = found or self._database.original(article)
+        found = found or self._database.original(article, keys)
         if found is not None:
             self._database.add_duplicate(article, (found[0], found[1]), found[2])
             return found
